@@ -1,0 +1,29 @@
+"""isisfacts: figures about the campaign against ISIS, as claim tuples.
+
+>>> import isisfacts
+>>> claims = isisfacts.extract("In Iraq, 30 ISIS operatives were killed in June 2024.")
+>>> (claims[0].metric, claims[0].value, claims[0].place)
+('isis_killed', 30, ('Iraq',))
+"""
+
+from . import extensions  # noqa: F401 - registers the Doc attributes at import time
+from . import actors, claims, numbers, places, sentences, times  # noqa: F401 - factories
+from .claim import METRICS, QUALIFIERS, Claim, Evidence, Period
+from .lexicon import LexiconError
+from .pipeline import COMPONENTS, add_to, extract, load, make_doc, pipe
+
+__version__ = "0.1.0"
+__all__ = [
+    "COMPONENTS",
+    "METRICS",
+    "QUALIFIERS",
+    "Claim",
+    "Evidence",
+    "LexiconError",
+    "Period",
+    "add_to",
+    "extract",
+    "load",
+    "make_doc",
+    "pipe",
+]

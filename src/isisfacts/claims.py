@@ -1,0 +1,97 @@
+"""ClaimResolver: the last component; turns tagged figures into claims.
+
+Reads what the taggers left on the doc (sentences, ``isis_actors``,
+``isis_places``, ``doc._.isis_times``, ``doc._.isis_figures``) and runs the rule
+layer (:mod:`isisfacts.rules`) over it. Claims are stored as plain dicts in
+``doc._.claim_dicts``; ``doc._.claims`` (or the configured attribute) builds
+``Claim`` objects from them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, List, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import extensions
+from .extensions import doc_outlet, doc_published
+from .lexicon import PathLike, check_triggers, load_default, merge_triggers, read_json, write_json
+from .rules import resolve_claims
+
+
+class ClaimResolver:
+    """Resolve each figure of a doc into a claim, or into nothing.
+
+    >>> import isisfacts
+    >>> nlp = isisfacts.load()
+    >>> doc = nlp("In Iraq, 137 joint operations led to the killing of 30 ISIS operatives.")
+    >>> [(c.metric, c.value, c.place) for c in doc._.claims]
+    [('operations', 137, ('Iraq',)), ('isis_killed', 30, ('Iraq',))]
+    """
+
+    file_name = "triggers.json"
+
+    def __init__(self, nlp: Language, name: str, extension: str, actors_key: str,
+                 places_key: str, triggers: dict):
+        self.name = name
+        self.extension = extension
+        self.actors_key = actors_key
+        self.places_key = places_key
+        self.triggers = check_triggers(triggers, f"{name} triggers")
+        extensions.register(extension)
+
+    def add_triggers(self, extra: dict, where: str = "extra triggers") -> None:
+        self.triggers = check_triggers(merge_triggers(self.triggers, check_triggers(extra, where)), where)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc._.isis_figures is None:
+            raise ValueError(
+                f"{self.name}: the doc has no figures; add the 'isis_numbers' component "
+                "(and 'isis_times') before it, or build the pipeline with isisfacts.load()"
+            )
+        claims = resolve_claims(
+            doc,
+            self.triggers,
+            published=doc_published(doc),
+            outlet=doc_outlet(doc),
+            actors_key=self.actors_key,
+            places_key=self.places_key,
+        )
+        doc._.claim_dicts = claims
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    def to_disk(self, path: PathLike, exclude: Sequence[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        write_json(path / self.file_name, self.triggers)
+
+    def from_disk(self, path: PathLike, exclude: Sequence[str] = ()) -> "ClaimResolver":
+        self.triggers = check_triggers(read_json(Path(path) / self.file_name), str(path))
+        return self
+
+
+@Language.factory(
+    "isis_claims",
+    default_config={
+        "extension": "claims",
+        "actors_key": "isis_actors",
+        "places_key": "isis_places",
+        "extra_triggers": {},
+    },
+)
+def make_claim_resolver(nlp: Language, name: str, extension: str, actors_key: str,
+                        places_key: str, extra_triggers: dict) -> ClaimResolver:
+    resolver = ClaimResolver(nlp, name, extension, actors_key, places_key, load_default("triggers"))
+    if extra_triggers:
+        resolver.add_triggers(extra_triggers)
+    return resolver
+
+
+def claim_dicts(docs: Iterable[Doc]) -> List[List[dict]]:
+    return [doc._.claim_dicts or [] for doc in docs]

@@ -1,0 +1,83 @@
+"""Custom attributes, registered once at import time.
+
+Everything stored on a ``Doc`` is plain data (strings, numbers, dicts with
+character offsets) so that ``DocBin`` and ``nlp.pipe(n_process=2)`` carry it;
+``Claim`` objects are built by getters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, List, Optional, Union
+
+from spacy.tokens import Doc
+
+DateLike = Union[str, dt.date, None]
+
+
+def parse_published(value: DateLike, argument: str = "published") -> Optional[dt.date]:
+    """Read a publication date given as ``datetime.date``, ``datetime`` or ISO string.
+
+    >>> parse_published("2024-07-17")
+    datetime.date(2024, 7, 17)
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+        raise ValueError(f"{argument}: cannot read {value!r} as a date; give an ISO date such as '2024-07-17'")
+    raise ValueError(f"{argument}: expected a datetime.date or an ISO date string, got {type(value).__name__}")
+
+
+def _context_value(doc: Doc, key: str) -> Any:
+    # nlp.pipe(..., as_tuples=True) leaves the context object on doc._context.
+    context = getattr(doc, "_context", None)
+    if isinstance(context, dict):
+        return context.get(key)
+    return None
+
+
+def doc_published(doc: Doc) -> Optional[dt.date]:
+    """The publication date of a doc: ``doc._.published``, else the pipe context."""
+    value = doc._.published if doc._.published is not None else _context_value(doc, "published")
+    return parse_published(value)
+
+
+def doc_outlet(doc: Doc) -> Optional[str]:
+    value = doc._.outlet if doc._.outlet is not None else _context_value(doc, "outlet")
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def register(claims_attr: str = "claims") -> None:
+    """Register the doc attributes (idempotent); ``claims_attr`` names the claims getter."""
+    for name, default in (
+        ("published", None),  # ISO date string or datetime.date, set by the user
+        ("outlet", None),
+        ("reference_date", None),  # ISO: the publication date, or the text's dateline
+        ("isis_times", None),  # list of dicts, written by TimeTagger
+        ("isis_figures", None),  # list of dicts, written by NumberTagger
+        ("claim_dicts", None),  # list of dicts, written by ClaimResolver
+    ):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+    if not Doc.has_extension(claims_attr):
+        Doc.set_extension(claims_attr, getter=_claims_getter)
+
+
+def _claims_getter(doc: Doc) -> List[Any]:
+    from .claim import Claim
+
+    return [Claim.from_dict(d) for d in (doc._.claim_dicts or [])]
+
+
+register()

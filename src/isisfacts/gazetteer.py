@@ -1,0 +1,110 @@
+"""The shared machinery of the actor and place taggers: names and aliases as data,
+matched case-insensitively with one ``PhraseMatcher``, saved by ``to_disk``."""
+
+from __future__ import annotations
+
+import json
+
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .lexicon import PathLike, check_entries, merge_entries, read_json, write_json
+
+
+class GazetteerTagger:
+    """Tag every alias of every entry in ``doc.spans[spans_key]``.
+
+    A span's ``label_`` is the entry's canonical name and its ``kb_id_`` carries
+    the entry's attributes (``kind|country|parent``) so that the rule layer needs
+    no access to the component.
+    """
+
+    section = "entries"  # the key of the entry list in the data file
+    file_name = "entries.json"
+
+    def __init__(self, nlp: Language, name: str, spans_key: str, entries: List[dict]):
+        self.nlp = nlp
+        self.name = name
+        self.spans_key = spans_key
+        self.entries: List[dict] = []
+        self.set_entries(entries)
+
+    # -- data -----------------------------------------------------------------
+    def set_entries(self, entries: List[dict]) -> None:
+        check_entries(entries, self.section, f"{self.name} lexicon")
+        self.entries = list(entries)
+        self.by_name: Dict[str, dict] = {e["name"]: e for e in self.entries}
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.case_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        for entry in self.entries:
+            folded, exact = [], []
+            for alias in [entry["name"], *entry.get("aliases", [])]:
+                # Short all-capital aliases (IS, UN, US) are matched with their case
+                # so that the words "is", "un", "us" are not read as names.
+                (exact if len(alias) <= 3 and alias.isupper() else folded).append(alias)
+            if folded:
+                self.matcher.add(entry["name"], list(self.nlp.tokenizer.pipe(folded)))
+            if exact:
+                self.case_matcher.add(entry["name"], list(self.nlp.tokenizer.pipe(exact)))
+
+    def add_entries(self, entries: List[dict]) -> None:
+        """Add or extend entries (same name: aliases are merged)."""
+        check_entries(entries, self.section, f"{self.name} lexicon")
+        self.set_entries(merge_entries(self.entries, entries))
+
+    def attributes(self, entry: dict) -> str:
+        return "|".join(str(entry.get(k) or "") for k in ("kind", "country", "parent"))
+
+    def label(self, entry: dict) -> str:
+        return entry["name"]
+
+    # -- processing -----------------------------------------------------------
+    def match(self, doc: Doc) -> List[Span]:
+        spans = []
+        for matcher in (self.matcher, self.case_matcher):
+            for key, start, end in matcher(doc):
+                entry = self.by_name[self.nlp.vocab.strings[key]]
+                spans.append(Span(doc, start, end, label=self.label(entry), kb_id=self.attributes(entry)))
+        return filter_spans(spans)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.spans[self.spans_key] = self.match(doc)
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    # -- serialisation --------------------------------------------------------
+    def to_disk(self, path: PathLike, exclude: Sequence[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        write_json(path / self.file_name, {self.section: self.entries})
+
+    def from_disk(self, path: PathLike, exclude: Sequence[str] = ()) -> "GazetteerTagger":
+        data = read_json(Path(path) / self.file_name)
+        self.set_entries(data.get(self.section, []))
+        return self
+
+    def to_bytes(self, exclude: Sequence[str] = ()) -> bytes:
+        return json.dumps({self.section: self.entries}).encode("utf8")
+
+    def from_bytes(self, data: bytes, exclude: Sequence[str] = ()) -> "GazetteerTagger":
+        self.set_entries(json.loads(data.decode("utf8")).get(self.section, []))
+        return self
+
+
+def spans_with(doc: Doc, key: str) -> List[Span]:
+    """The spans of group ``key``, or none when the component did not run."""
+    return list(doc.spans[key]) if key in doc.spans else []
+
+
+def split_attributes(span: Span) -> Tuple[str, Optional[str], Optional[str]]:
+    kind, country, parent = (span.kb_id_.split("|") + ["", "", ""])[:3]
+    return kind, country or None, parent or None
+

@@ -1,0 +1,922 @@
+"""The rule layer: from a tagged figure to a claim, or to nothing.
+
+For each figure the rules decide, in order:
+
+1. *what is counted*: the counted noun after the figure ("30 ISIS operatives",
+   "nine of those strikes"), or, when the noun is elided ("and 63 detained",
+   "Returns numbered 324"), the noun it refers back to;
+2. *what happened to it*: the event words around it, right after its noun
+   ("operatives killed", "were arrested", "remain at large") before those on
+   its left ("the killing of 30", "detained 215 operatives"), then the context
+   ("in prison", "in the camps");
+3. the metric, from the (noun class, event) rules of ``data/triggers.json``;
+4. the place, period and source, from the figure's own clause, its sentence,
+   or by inheritance from the sentences around it (the ConText idea of
+   medspaCy: cues with a direction, a scope and terminators).
+
+Everything here reads plain data from the doc and returns plain dicts.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import functools
+import json
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Set, Tuple
+
+import regex
+from spacy.tokens import Doc, Span
+
+from .gazetteer import spans_with, split_attributes
+
+# ---------------------------------------------------------------------------
+# Words of the rules that are grammar rather than domain: they stay in code.
+
+AUX = frozenset("were was are is be been being have has had also reportedly allegedly already later "
+                "subsequently all both so far still now currently reported confirmed believed said "
+                "to thought known likely either respectively were'nt".split())
+STOP_NOUN_SCAN = frozenset("in on at against from by with for during to across throughout since including "
+                           "and or but while whereas who that which whom whose as than into after before "
+                           "near inside outside within among between under over per via".split())
+CLAUSE_BREAKS = frozenset("resulted resulting led leading conducted carried said says announced added "
+                          "noted while whereas which who after before because since ; : told stated "
+                          "reported according claimed explained detailed".split())
+LIST_LINKS = frozenset([",", "and", "as well as", "plus", "along with", "alongside"])
+MIXED_AFTER = regex.compile(
+    r"^\W*(?:,\s*)?(?:mostly|mainly|most\s+of\s+(?:them|whom)|the\s+majority|including|among\s+them)\b"
+    r"|^\s*and\s+(?:their\s+)?famil",
+    regex.IGNORECASE,
+)
+REPORT_VERBS = regex.compile(
+    r"\b(?:said|says|say|announced|announces|reported|reports|stated|states|added|adds|noted|notes|"
+    r"disclosed|discloses|confirmed|confirms|claimed|claims|told|tells|stressed|stresses|explained|"
+    r"detailed|revealed|reveals|published|released|issued|highlighted|mentioned|estimated|estimates|"
+    r"documented|documents|recorded|counted|put|puts|cited|quoted|indicated|showed|shows|warned|"
+    r"acknowledged|insisted|emphasized|emphasised|underscored|wrote|tweeted|posted)\b",
+    regex.IGNORECASE,
+)
+ACCORDING_TO = regex.compile(r"\baccording\s+to\b", regex.IGNORECASE)
+GENERIC_SOURCES = regex.compile(
+    r"^(?:the\s+)?(?:statement|release|report|press\s+release|note|officials?|spokes(?:man|woman|person)|"
+    r"military|command|ngo|monitor|observatory|group|agency|ministry|he|she|they|it|we|sources?|"
+    r"data|figures|statistics|tally|count|update|summary|strike\s+summary|"
+    r"u\.?s\.?\s+military|us\s+military|united\s+states\s+military|american\s+military|"
+    r"(?:a|the|its|their)\s+(?:\w+\s+){0,2}(?:statement|report|release|note|summary|update|data))$",
+    regex.IGNORECASE,
+)
+OUTLET_VOICE = regex.compile(r"\b(?:it\s+is\s+(?:noteworthy|worth\s+noting|worth\s+mentioning)|notably,)",
+                             regex.IGNORECASE)
+PLACE_SCOPE_CUES = regex.compile(r"\b(?:both\s+countries|the\s+two\s+countries|the\s+region|this\s+region|"
+                                 r"that\s+region|the\s+area|the\s+same\s+region)\b", regex.IGNORECASE)
+COUNTRY_REF = regex.compile(r"\bthe\s+country(?:'s|’s)?\b", regex.IGNORECASE)
+NOT_HERE = regex.compile(r"(?:outside|beyond|outside\s+of|from)\s+(?:the\s+)?$", regex.IGNORECASE)
+DESTINATION = regex.compile(r"\b(?:to|towards|for)\s+(?:[\w-]+\s*,\s*)*$", regex.IGNORECASE)
+STOCK_NOW = frozenset(["stock_now"])
+TOTAL_REFERENCE = regex.compile(r"^\W*(?:the|this)\s+(?:figure|toll|tally|number|total|balance|death\s+toll)\b",
+                                regex.IGNORECASE)
+VAGUE_REPORT_DATES = frozenset(["weekday", "relative"])
+FOREIGN = frozenset("us u.s. american america coalition foreign international french british german "
+                    "italian australian canadian dutch spanish norwegian danish nato western allied "
+                    "u.s.-led us-led".split())
+ISIS_NAMES = frozenset(["ISIS"])
+
+
+# ---------------------------------------------------------------------------
+# The lexicon, compiled once per triggers dict.
+
+@dataclass
+class Compiled:
+    noun_class: Dict[Tuple[str, ...], str]
+    event_class: Dict[Tuple[str, ...], str]
+    modifiers: Set[str]
+    rules: List[dict]
+    metric_kind: Dict[str, str]
+    max_len: int
+
+    def lookup(self, table: Dict[Tuple[str, ...], str], words: Sequence[str], i: int) -> Tuple[Optional[str], int]:
+        for n in range(min(self.max_len, len(words) - i), 0, -1):
+            cls = table.get(tuple(words[i : i + n]))
+            if cls is not None:
+                return cls, n
+        return None, 0
+
+    def metric(self, noun: Optional[str], event: Optional[str]) -> Optional[str]:
+        fallback = None
+        for rule in self.rules:
+            if rule["noun"] != noun:
+                continue
+            want = rule.get("event")
+            if want is None:
+                fallback = fallback or rule["metric"]
+            elif want == (event or "none"):
+                return rule["metric"]
+        return fallback
+
+
+@functools.lru_cache(maxsize=16)
+def _compile(key: str) -> Compiled:
+    triggers = json.loads(key)
+    noun_class: Dict[Tuple[str, ...], str] = {}
+    for cls, words in triggers.get("nouns", {}).items():
+        for w in words:
+            noun_class.setdefault(tuple(w.lower().split()), cls)
+    event_class: Dict[Tuple[str, ...], str] = {}
+    for cls, words in triggers.get("events", {}).items():
+        for w in words:
+            event_class.setdefault(tuple(w.lower().split()), cls)
+    max_len = max([len(k) for k in list(noun_class) + list(event_class)] + [1])
+    return Compiled(
+        noun_class=noun_class,
+        event_class=event_class,
+        modifiers=set(w.lower() for w in triggers.get("modifiers", [])),
+        rules=list(triggers.get("rules", [])),
+        metric_kind={m: spec.get("kind", "flow") for m, spec in triggers.get("metrics", {}).items()},
+        max_len=max_len,
+    )
+
+
+def compile_triggers(triggers: dict) -> Compiled:
+    return _compile(json.dumps(triggers, sort_keys=True))
+
+
+# ---------------------------------------------------------------------------
+# The document, as the rules see it.
+
+@dataclass
+class Mention:
+    start: int  # token indices
+    end: int
+    start_char: int
+    end_char: int
+    label: str
+    kind: str = ""
+    country: Optional[str] = None
+    parent: Optional[str] = None
+
+
+@dataclass
+class Figure:
+    data: dict
+    start: int  # token index of the number (after any qualifier)
+    end: int
+    sent: int
+    noun: Optional[str] = None
+    noun_end: int = 0  # token index after the counted noun phrase
+    noun_tokens: Tuple[int, int] = (0, 0)
+    event: Optional[str] = None
+    event_span: Optional[Tuple[int, int]] = None
+    metric: Optional[str] = None
+    mixed: bool = False
+    anaphoric: bool = False
+    owner: Optional[str] = None
+
+
+@dataclass
+class Sentence:
+    index: int
+    start: int  # token
+    end: int
+    start_char: int
+    end_char: int
+    paragraph: int
+    figures: List[Figure] = field(default_factory=list)
+    places: List[Mention] = field(default_factory=list)
+    actors: List[Mention] = field(default_factory=list)
+    times: List[dict] = field(default_factory=list)
+
+
+class Context:
+    """Everything the rules of one document need, indexed by position."""
+
+    def __init__(self, doc: Doc, lex: Compiled, actors_key: str, places_key: str):
+        self.doc = doc
+        self.lex = lex
+        self.words = [t.lower_ for t in doc]
+        self.places = [self._mention(s) for s in spans_with(doc, places_key)]
+        self.actors = [self._mention(s) for s in spans_with(doc, actors_key)]
+        self.token_starts = [t.idx for t in doc]
+        text = doc.text
+        breaks = [m.start() for m in regex.finditer(r"\n", text)]
+        self.sentences: List[Sentence] = []
+        for i, sent in enumerate(doc.sents):
+            para = bisect.bisect_right(breaks, sent.start_char)
+            self.sentences.append(Sentence(i, sent.start, sent.end, sent.start_char, sent.end_char, para))
+        sent_starts = [s.start_char for s in self.sentences]
+
+        def sent_of(char: int) -> int:
+            return max(0, bisect.bisect_right(sent_starts, char) - 1)
+
+        for m in self.places:
+            self.sentences[sent_of(m.start_char)].places.append(m)
+        for m in self.actors:
+            self.sentences[sent_of(m.start_char)].actors.append(m)
+        for t in doc._.isis_times or []:
+            self.sentences[sent_of(t["start_char"])].times.append(t)
+        self.figures: List[Figure] = []
+        for f in doc._.isis_figures or []:
+            span = doc.char_span(f["num_start"], f["end_char"], alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            fig = Figure(f, span.start, span.end, sent_of(f["num_start"]))
+            self.sentences[fig.sent].figures.append(fig)
+            self.figures.append(fig)
+
+    @staticmethod
+    def _mention(span: Span) -> Mention:
+        kind, country, parent = split_attributes(span)
+        return Mention(span.start, span.end, span.start_char, span.end_char, span.label_, kind, country, parent)
+
+    def actor_at(self, i: int) -> Optional[Mention]:
+        for a in self.actors:
+            if a.start <= i < a.end:
+                return a
+        return None
+
+    def text(self, start: int, end: int) -> str:
+        if start >= end:
+            return ""
+        return self.doc[start:end].text
+
+
+# ---------------------------------------------------------------------------
+# 1-2: what is counted and what happened to it
+
+def scan_noun(ctx: Context, fig: Figure, sent: Sentence) -> None:
+    """Find the counted noun phrase after the figure."""
+    words, lex = ctx.words, ctx.lex
+    i, limit = fig.end, min(sent.end, fig.end + 7)
+    head, head_end, first = None, fig.end, fig.end
+    unknown = 0
+    while i < limit:
+        w = words[i]
+        actor = ctx.actor_at(i)
+        if actor is not None and actor.kind in ("security", "us_military") and actor.label not in ISIS_NAMES:
+            # "Nine Peshmerga", "28 of Asayish", "members of the SDF"
+            if head in (None, "isis_member", "person", "anaphor"):
+                head = "troop" if actor.kind == "us_military" else "security"
+            head_end = actor.end
+            i = actor.end
+            continue
+        cls, n = lex.lookup(lex.noun_class, words, i)
+        ev, _ = lex.lookup(lex.event_class, words, i)
+        if cls is not None and not (ev is not None and cls in ("casualty",) and head is not None):
+            if head in ("security", "troop") and cls == "isis_member":
+                pass  # "SDF fighters" stay security forces
+            else:
+                head = cls
+            head_end = i + n
+            i += n
+            # "members of the SDF": an of-phrase naming a force
+            continue
+        if w in ("of",) and i + 1 < limit:
+            i += 1
+            continue
+        if w in lex.modifiers or w in ("-", "–", "'s", "’s"):
+            i += 1
+            continue
+        if ev is not None or w in STOP_NOUN_SCAN or w in AUX or not w[:1].isalnum():
+            break
+        if w in CLAUSE_BREAKS:
+            break
+        unknown += 1
+        if unknown > 3:
+            break
+        i += 1
+    if head == "isis_member" or head == "security":
+        # Foreign troops are counted as deployments unless something happens to them.
+        span_words = set(words[first:head_end])
+        if head == "security" and span_words & FOREIGN and span_words & {"troops", "soldiers", "service", "forces", "personnel", "servicemembers", "marines"}:
+            head = "troop"
+    fig.noun = head
+    fig.noun_end = head_end
+    fig.noun_tokens = (first, head_end)
+    if head is None or head == "anaphor":
+        fig.anaphoric = True
+
+
+def event_at(ctx: Context, i: int) -> Tuple[Optional[str], int]:
+    return ctx.lex.lookup(ctx.lex.event_class, ctx.words, i)
+
+
+def right_event(ctx: Context, fig: Figure, sent: Sentence, figure_starts: Set[int]) -> Optional[Tuple[str, int, int]]:
+    """An event right after the noun phrase: "operatives killed", "were arrested", "remain at large"."""
+    words, lex = ctx.words, ctx.lex
+    i = fig.noun_end
+    limit = min(sent.end, i + 12)
+    while i < limit:
+        if i in figure_starts:
+            return None
+        ev, n = event_at(ctx, i)
+        if ev is not None:
+            if i + n < sent.end and words[i + n] == "of" and ev not in ("at_large",):
+                return None  # "and the detention of 74": the next figure's
+            return ev, i, i + n
+        w = words[i]
+        cls, n2 = lex.lookup(lex.noun_class, words, i)
+        if w in AUX or w in lex.modifiers or cls is not None or w in (",", "and", "-", "(", ")") \
+                or ctx.actor_at(i) is not None or w in ("in", "the"):
+            i += max(1, n2)
+            continue
+        return None
+    return None
+
+
+def left_event(ctx: Context, fig: Figure, sent: Sentence) -> Optional[Tuple[str, int, int]]:
+    """The nearest event on the left that takes the figure: "the killing of 30", "detained 215"."""
+    words = ctx.words
+    i = fig.start - 1
+    lowest = max(sent.start, fig.start - 14)
+    while i >= lowest:
+        w = words[i]
+        if w in CLAUSE_BREAKS and w not in ("while",):
+            return None
+        for n in range(min(ctx.lex.max_len, fig.start - i), 0, -1):
+            ev = ctx.lex.event_class.get(tuple(words[i : i + n]))
+            if ev is not None:
+                return ev, i, i + n
+        i -= 1
+    return None
+
+
+def context_event(ctx: Context, fig: Figure, sent: Sentence) -> Optional[Tuple[str, int, int]]:
+    """Held-in-custody and in-camp contexts anywhere near the figure."""
+    words = ctx.words
+    for i in range(max(sent.start, fig.start - 10), min(sent.end, fig.noun_end + 12)):
+        if words[i] in ("camp", "camps", "prison", "prisons", "jail", "jails") or \
+                words[i : i + 2] == ["detention", "facilities"] or words[i : i + 2] == ["detention", "centers"]:
+            return "held", i, i + 1
+    return None
+
+
+def owner_of_casualties(ctx: Context, fig: Figure, sent: Sentence) -> Optional[str]:
+    """Whose casualties: "among its ranks", "among government ranks", "SDF put their casualties at"."""
+    after = ctx.text(fig.noun_end, min(sent.end, fig.noun_end + 6)).lower()
+    m = regex.match(r"\s*among\s+(?:the\s+)?([\w-]+)", after)
+    if m:
+        owner = m.group(1)
+        if owner in ("its", "their", "his"):
+            return subject_class(ctx, sent, fig.start)
+        if owner in ("government", "regime", "pro-government", "security", "army", "military", "sdf", "iraqi", "syrian", "kurdish"):
+            return "security"
+        if owner in ("civilians", "civilian"):
+            return "civilian"
+        if owner in ("isis", "is", "militants", "jihadists", "terrorists"):
+            return "isis_member"
+    before = ctx.text(max(sent.start, fig.start - 8), fig.start).lower()
+    if regex.search(r"\b(?:their|its)\s+(?:casualties|losses|death\s+toll|toll)\b", before) or \
+            regex.search(r"\b(?:casualties|losses)\b", before):
+        return subject_class(ctx, sent, fig.start)
+    return None
+
+
+def subject_class(ctx: Context, sent: Sentence, before_token: int) -> Optional[str]:
+    for actor in sent.actors:
+        if actor.start >= before_token:
+            break
+        if actor.label in ISIS_NAMES:
+            return "isis_member"
+        if actor.kind == "security":
+            return "security"
+        if actor.kind == "us_military":
+            return "troop"
+    return None
+
+
+def antecedent(ctx: Context, fig: Figure, sent: Sentence, prev: Optional[Figure]) -> Optional[Figure]:
+    """The figure an elided noun refers back to: the nearest earlier figure with a person-like noun."""
+    for other in reversed(sent.figures):
+        if other.start < fig.start and other.noun not in (None, "anaphor"):
+            return other
+    if prev is not None and prev.noun not in (None, "anaphor"):
+        return prev
+    return None
+
+
+def left_noun(ctx: Context, fig: Figure, sent: Sentence) -> Optional[str]:
+    """An elided figure's noun named before it: "Returns numbered 324", "the number of terrorists arrested ... 520"."""
+    words, lex = ctx.words, ctx.lex
+    text_before = ctx.text(sent.start, fig.start).lower()
+    m = regex.search(r"(?:number|total|toll)\s+of\s+([\w\s-]{1,40}?)\s+(?:\w+ed|is|was|were|stands|rose|reached|to)\b", text_before)
+    candidates = range(fig.start - 1, max(sent.start, fig.start - 10) - 1, -1)
+    if m:
+        for w in m.group(1).split():
+            cls = lex.noun_class.get((w,))
+            if cls is not None and cls != "anaphor":
+                return cls
+    for i in candidates:
+        cls, _ = lex.lookup(lex.noun_class, words, i)
+        if cls is not None and cls not in ("anaphor", "person"):
+            return cls
+    return None
+
+
+def classify(ctx: Context, sent: Sentence, prev_person: Optional[Figure]) -> None:
+    """Set noun, event and metric of every figure of the sentence."""
+    figure_starts = {f.start for f in sent.figures}
+    for fig in sent.figures:
+        scan_noun(ctx, fig, sent)
+    for k, fig in enumerate(sent.figures):
+        ante = None
+        if fig.anaphoric:
+            ante = antecedent(ctx, fig, sent, prev_person)
+            if fig.noun is None:
+                fig.noun = left_noun(ctx, fig, sent)
+            if fig.noun is None and ante is not None:
+                fig.noun = ante.noun
+            elif fig.noun == "anaphor":
+                fig.noun = ante.noun if ante is not None else None
+        # a person-like subset of a total: "60 suspects, including 24 women"
+        if fig.noun in ("person", "civilian") and k > 0:
+            before = ctx.text(max(sent.start, fig.start - 4), fig.start).lower()
+            prior = sent.figures[k - 1]
+            if regex.search(r"\b(?:including|among\s+them|of\s+whom|of\s+them)\s*$", before) and prior.noun == "isis_member":
+                fig.noun = prior.noun
+        if fig.noun is None:
+            continue
+        ev = right_event(ctx, fig, sent, figure_starts)
+        if ev is None:
+            ev = linked_event(ctx, sent, k, figure_starts)
+        if ev is None:
+            ev = left_event(ctx, fig, sent)
+        if ev is None and ante is not None and ante.event and fig.anaphoric:
+            ev = (ante.event, *(ante.event_span or (fig.start, fig.start)))
+        if ev is None or ev[0] in ("deployed",) and fig.noun not in ("troop",):
+            ev2 = context_event(ctx, fig, sent)
+            ev = ev2 or ev
+        if ev is not None:
+            fig.event, fig.event_span = ev[0], (ev[1], ev[2])
+        noun = fig.noun
+        if noun == "casualty":
+            owner = owner_of_casualties(ctx, fig, sent)
+            if owner is None:
+                continue
+            fig.owner = owner
+            noun = {"isis_member": "isis_member", "security": "security", "troop": "security",
+                    "civilian": "civilian"}.get(owner)
+            if fig.event not in ("injured",):
+                fig.event = "killed"
+        if fig.event in ("killed", "injured") and noun in ("person", "camp_person"):
+            after = ctx.text(fig.noun_end, min(sent.end, fig.noun_end + 8))
+            if MIXED_AFTER.search(after):
+                fig.mixed = True
+                continue
+        if fig.data["vague"] and ctx.words[fig.end : fig.end + 2] == ["of", "them"]:
+            continue
+        fig.metric = ctx.lex.metric(noun, fig.event)
+        if fig.metric is None and noun == "isis_member" and fig.event == "deployed":
+            fig.metric = ctx.lex.metric(noun, "at_large")
+
+
+def linked_event(ctx: Context, sent: Sentence, k: int, figure_starts: Set[int]) -> Optional[Tuple[str, int, int]]:
+    """In a list ("Five civilians, 56 militants and 28 guards were killed") the event after the last item."""
+    words = ctx.words
+    fig = sent.figures[k]
+    for nxt in sent.figures[k + 1 :]:
+        between = words[fig.noun_end : nxt.start]
+        joined = " ".join(between)
+        if not between or any(w not in LIST_LINKS and w not in ctx.lex.modifiers for w in between) and \
+                joined.strip() not in LIST_LINKS:
+            if not all(w in (",", "and", "as", "well", "plus", "along", "with") for w in between):
+                return None
+        ev = right_event(ctx, nxt, sent, figure_starts)
+        if ev is not None:
+            return ev
+        fig = nxt
+    return None
+
+
+# ---------------------------------------------------------------------------
+# 4: place, period and source
+
+def place_names(mentions: Sequence[Mention]) -> List[str]:
+    """Canonical names, most specific first: a country goes when a place inside it is named."""
+    names = []
+    for m in mentions:
+        if m.label not in names:
+            names.append(m.label)
+    inner_countries = {m.country for m in mentions if m.kind != "country" and m.country}
+    parents = {m.parent for m in mentions if m.parent}
+    return [n for n in names if n not in inner_countries and n not in parents]
+
+
+class PlaceState:
+    def __init__(self) -> None:
+        self.running: List[str] = []  # the last place set a sentence stated (not a scoped one)
+        self.region: List[str] = []  # the last set of several countries ("Iraq and Syria")
+        self.last_country: Optional[str] = None
+        self.last_region_place: List[str] = []
+
+
+def usable_places(ctx: Context, sent: Sentence) -> List[Mention]:
+    out = []
+    for m in sent.places:
+        before = ctx.doc.text[max(sent.start_char, m.start_char - 20) : m.start_char]
+        if NOT_HERE.search(before):
+            continue
+        out.append(m)
+    return out
+
+
+def resolve_place(ctx: Context, sent: Sentence, fig: Figure, state: PlaceState, mentions: List[Mention]) -> List[str]:
+    """The places a figure covers: its own clause, the sentence's scope, else inherited."""
+    text = ctx.doc.text
+    # the figure's own segment: from the figure to the next figure of the sentence
+    nxt = [f.start for f in sent.figures if f.start > fig.start]
+    seg_end_tok = nxt[0] if nxt else sent.end
+    own = [m for m in mentions if fig.end <= m.start < seg_end_tok]
+    if fig.metric == "repatriated":
+        own = [m for m in own if not DESTINATION.search(text[max(sent.start_char, m.start_char - 40) : m.start_char])]
+    seg_text = ctx.text(fig.end, seg_end_tok)
+    names: List[str] = []
+    if own:
+        names = place_names(own)
+    elif PLACE_SCOPE_CUES.search(seg_text) and state.region:
+        names = list(state.region)
+    if not names:
+        sentence_level = [m for m in mentions if m.start < fig.start]
+        if fig.metric == "repatriated":
+            sentence_level = [m for m in sentence_level if not DESTINATION.search(text[max(sent.start_char, m.start_char - 40) : m.start_char])]
+        # in a sentence with several figures, places that scope other figures do not scope this one
+        scoped_to_others = []
+        for other in sent.figures:
+            if other is fig or other.start > fig.start:
+                continue
+            o_next = [f.start for f in sent.figures if f.start > other.start]
+            o_end = o_next[0] if o_next else sent.end
+            scoped_to_others += [m for m in sentence_level if other.end <= m.start < o_end]
+        candidates = [m for m in sentence_level if m not in scoped_to_others] or []
+        if candidates:
+            names = place_names(candidates)
+    if not names:
+        sentence_text = ctx.text(sent.start, sent.end)
+        cue = PLACE_SCOPE_CUES.search(sentence_text)
+        if cue and "region" in cue.group(0).lower() and state.last_region_place:
+            names = list(state.last_region_place)
+        elif cue and state.region:
+            names = list(state.region)
+        elif COUNTRY_REF.search(sentence_text) and state.last_country:
+            names = [state.last_country]
+    if not names:
+        names = list(state.running)
+    return names
+
+
+def update_place_state(ctx: Context, sent: Sentence, state: PlaceState, mentions: List[Mention]) -> None:
+    if not mentions:
+        sentence_text = ctx.text(sent.start, sent.end)
+        if COUNTRY_REF.search(sentence_text) and state.last_country:
+            state.running = [state.last_country]
+        return
+    text = ctx.doc.text
+    opening = regex.match(r"\W*(?:in|across)\s+", text[sent.start_char : sent.start_char + 12], regex.IGNORECASE)
+    countries = [m.label for m in mentions if m.kind == "country"]
+    if countries:
+        state.last_country = countries[-1]
+    distinct = list(dict.fromkeys(countries))
+    if len(distinct) >= 2:
+        state.region = distinct[:2] if {"Iraq", "Syria"} - set(distinct) else ["Iraq", "Syria"]
+    regions = [m for m in mentions if m.kind in ("region", "province", "city", "town")]
+    if regions:
+        state.last_region_place = place_names(regions[-1:])
+    if opening and sent.figures:
+        return  # "In Iraq, ..." scopes its own sentence only
+    names = place_names(mentions)
+    # inherited places are kept at the district level: a town is generalised to its parent
+    general = []
+    for m in mentions:
+        if m.label in names:
+            general.append(m.parent if m.kind == "town" and m.parent else m.label)
+    state.running = list(dict.fromkeys(general))
+
+
+@dataclass
+class PeriodState:
+    running: Optional[Tuple[str, str]] = None
+
+
+def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
+    """"said on Thursday", "released on Tuesday": the day of the report, not of the count."""
+    before = ctx.doc.text[max(sent.start_char, t["start_char"] - 40) : t["start_char"]]
+    if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and REPORT_VERBS.search(before[-30:]):
+        return True
+    if regex.search(r"\b(?:released|published|issued|statement|release|report|press\s+conference)\s+(?:\w+\s+){0,2}(?:on|in)?\s*$", before, regex.IGNORECASE) \
+            and t["kind"] in ("weekday", "relative", "date", "iso", "numeric"):
+        return True
+    if regex.search(r"\b(?:by|until|before)\s+(?:the\s+end\s+of\s+)?$", before, regex.IGNORECASE):
+        return True
+    return False
+
+
+def period_times(ctx: Context, sent: Sentence) -> List[dict]:
+    out = []
+    for t in sent.times:
+        if time_is_report_date(ctx, t, sent):
+            continue
+        before = ctx.doc.text[max(0, t["start_char"] - 2) : t["start_char"]]
+        after = ctx.doc.text[t["end_char"] : t["end_char"] + 14]
+        if t["kind"] == "year" and regex.match(r"\s*(?:[A-Z][\w.-]*\s+)?(?:airstrike|strike|attack|offensive|law|election|report|census|agreement|deal|resolution)", after):
+            continue  # "a 2020 US airstrike": a year used as a name
+        if before.endswith("a ") or before.endswith("A "):
+            continue
+        out.append(t)
+    return out
+
+
+def resolve_period(ctx: Context, sent: Sentence, fig: Figure, metric_kind: str, state: PeriodState,
+                   reference: Optional[dt.date], times: List[dict]) -> Optional[Tuple[str, str]]:
+    """The period a figure covers, per the contract's period rules."""
+    nxt = [f.data["num_start"] for f in sent.figures if f.start > fig.start]
+    seg_end = nxt[0] if nxt else sent.end_char
+    prv = [f.data["end_char"] for f in sent.figures if f.start < fig.start]
+    seg_start = prv[-1] if prv else sent.start_char
+    own = [t for t in times if fig.data["end_char"] <= t["start_char"] < seg_end]
+    own_left = [t for t in times if seg_start <= t["start_char"] < fig.data["num_start"]]
+    if metric_kind == "stock":
+        dated = [t for t in own + own_left if t["start"] and t["kind"] in ("year", "date", "month", "iso")]
+        if dated:
+            return dated[0]["start"], dated[0]["end"]
+        return (reference.isoformat(), reference.isoformat()) if reference else None
+    # a flow: its own segment, then its sentence, then inherited
+    for group in (own, own_left, [t for t in times if t not in own and t not in own_left]):
+        for t in group:
+            if t["kind"] == "so_far":
+                return None
+            if t["kind"] == "anaphoric" or (t["start"] is None and t["kind"] in ("past_n", "this_unit")):
+                return state.running
+            if t["start"]:
+                return t["start"], t["end"]
+    return state.running
+
+
+def update_period_state(ctx: Context, sent: Sentence, state: PeriodState, times: List[dict]) -> None:
+    resolved = [t for t in times if t["start"] and t["kind"] not in ("so_far", "anaphoric")]
+    flows = [t for t in resolved if t["start"] != t["end"] or t["kind"] in ("weekday", "relative", "date", "began")]
+    if flows:
+        t = flows[0] if len({(x["start"], x["end"]) for x in flows}) == 1 else flows[-1]
+        state.running = (t["start"], t["end"])
+
+
+@dataclass
+class Attribution:
+    source: Optional[str]
+    explicit: bool  # stated in the sentence itself
+
+
+class SourceState:
+    def __init__(self, main: Optional[str], outlet: Optional[str]):
+        self.main = main
+        self.outlet = outlet
+        self.current: Optional[str] = None
+        self.gap = 0  # sentences since the last attributed or figure sentence
+        self.last_speaker: Optional[str] = None
+
+
+def attribution_in(ctx: Context, sent: Sentence, main: Optional[str]) -> Optional[str]:
+    """The asserting party of a sentence: "X said", "according to X", "X's statement"."""
+    text = ctx.doc.text[sent.start_char : sent.end_char]
+    base = sent.start_char
+    actors = [a for a in sent.actors if a.label not in ISIS_NAMES or regex.search(r"\bclaim", text, regex.IGNORECASE) is None]
+    m = ACCORDING_TO.search(text)
+    if m:
+        after_char = base + m.end()
+        for a in sent.actors:
+            if a.start_char >= after_char and a.start_char - after_char <= 40:
+                return resolve_actor_source(a.label, main)
+        named = regex.match(r"\s+(?:the\s+)?((?:[\w’'.-]+\s+){0,3}?(?:officials|authorities|sources|media|officers|residents|activists|monitors|groups|statement|report|release|note|data|figures|military))\b",
+                            text[m.end() :], regex.IGNORECASE)
+        if named:
+            return named_party(named.group(1), main)
+        named = regex.match(r"\s+(?:the\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})", text[m.end() :])
+        if named:
+            return named_party(named.group(1), main)
+    verbs = list(REPORT_VERBS.finditer(text))
+    if verbs:
+        for v in verbs:
+            vchar = base + v.start()
+            # "X said": the nearest actor before the verb; "said X": the one right after
+            before = [a for a in actors if a.end_char <= vchar and vchar - a.end_char <= 60]
+            after = [a for a in actors if a.start_char >= base + v.end() and a.start_char - (base + v.end()) <= 60]
+            inverted = regex.match(r"\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,6}?", text[v.end() :])
+            if before:
+                return resolve_actor_source(before[-1].label, main)
+            if after and inverted:
+                return resolve_actor_source(after[0].label, main)
+            subject = regex.search(r"((?:[A-Z][\w’'-]*\s+)?(?:[\w’'-]+\s+)?(?:officials|authorities|sources|officers|commanders|monitors|activists|media))\s+(?:\w+\s+)?$",
+                                   text[: v.start()])
+            if subject:
+                return named_party(subject.group(1), main)
+            if regex.search(r"\b(?:he|she|they|it|the\s+(?:statement|release|report|command|ngo|monitor|spokes\w+))\s+(?:\w+\s+){0,2}$", text[: v.start()], regex.IGNORECASE):
+                return "__previous__"
+    if regex.search(r"(?:statement|report|release|data|figures)\s+(?:\w+\s+){0,2}(?:showed|shows|said|says|states|stated|mentioned|indicates)", text, regex.IGNORECASE):
+        return "__previous__"
+    headline = regex.search(r":\s*([A-Z][\w-]+)\s*$", text.strip())
+    if headline:
+        for a in sent.actors:
+            if a.label == headline.group(1) or ctx.doc.text[a.start_char : a.end_char] == headline.group(1):
+                return resolve_actor_source(a.label, main)
+    return None
+
+
+def resolve_actor_source(label: str, main: Optional[str]) -> str:
+    if label == "US military" and main:
+        return main
+    return label
+
+
+def named_party(name: str, main: Optional[str]) -> Optional[str]:
+    """A party named as the text names it; generic references resolve to the document's main source."""
+    name = " ".join(name.split()).strip(" ,.")
+    low = name.lower()
+    if GENERIC_SOURCES.match(low) or low.startswith(("the report", "the statement", "a statement", "the release")):
+        return main or "__previous__"
+    if low.startswith("the "):
+        name = name[4:]
+    if not name:
+        return None
+    return name[0].upper() + name[1:] if name[0].islower() and " " in name else name
+
+
+def main_source(ctx: Context) -> Optional[str]:
+    """The document's main asserting party: the first actor of an attribution in the text."""
+    counts: Dict[str, int] = {}
+    first: Dict[str, int] = {}
+    for sent in ctx.sentences:
+        text = ctx.doc.text[sent.start_char : sent.end_char]
+        if not (REPORT_VERBS.search(text) or ACCORDING_TO.search(text)):
+            continue
+        for a in sent.actors:
+            if a.label in ISIS_NAMES or a.kind == "media" or a.label == "US military":
+                continue
+            counts[a.label] = counts.get(a.label, 0) + 1
+            first.setdefault(a.label, sent.index)
+    if not counts:
+        return None
+    return sorted(counts, key=lambda k: (-counts[k], first[k]))[0]
+
+
+def resolve_source(ctx: Context, sent: Sentence, fig: Figure, state: SourceState,
+                   sentence_source: Optional[str]) -> Optional[str]:
+    if sentence_source == "__previous__":
+        return state.current or state.main or state.outlet
+    if sentence_source:
+        return sentence_source
+    return state.current or state.outlet
+
+
+# ---------------------------------------------------------------------------
+
+def figure_evidence(ctx: Context, sent: Sentence, fig: Figure) -> dict:
+    text = ctx.doc.text
+    ev: dict = {
+        "sentence": text[sent.start_char : sent.end_char],
+        "sentence_start": sent.start_char,
+        "sentence_end": sent.end_char,
+        "figure": text[fig.data["start_char"] : fig.data["end_char"]],
+        "figure_start": fig.data["start_char"],
+        "figure_end": fig.data["end_char"],
+        "trigger": None,
+        "trigger_start": None,
+        "trigger_end": None,
+    }
+    span = fig.event_span if fig.event_span and fig.noun not in ("operation", "strike", "engagement", "attack") else None
+    if span is None and fig.noun_tokens[1] > fig.noun_tokens[0]:
+        span = fig.noun_tokens
+    if span is not None and span[1] > span[0]:
+        s = ctx.doc[span[0] : span[1]]
+        ev.update(trigger=s.text, trigger_start=s.start_char, trigger_end=s.end_char)
+    return ev
+
+
+def is_headline(ctx: Context, sent: Sentence) -> bool:
+    text = ctx.doc.text[sent.start_char : sent.end_char].strip()
+    return bool(text) and text[-1] not in ".!?\"”’'" and sent.index < 6
+
+
+def resolve_claims(doc: Doc, triggers: dict, published: Optional[dt.date], outlet: Optional[str],
+                   actors_key: str = "isis_actors", places_key: str = "isis_places") -> List[dict]:
+    """All claims of a tagged doc as plain dicts in the gold format (plus ``evidence``)."""
+    if not doc._.isis_figures:
+        return []
+    lex = compile_triggers(triggers)
+    ctx = Context(doc, lex, actors_key, places_key)
+    reference = published
+    if reference is None and doc._.reference_date:
+        reference = dt.date.fromisoformat(doc._.reference_date)
+    main = main_source(ctx)
+    places, periods, sources = PlaceState(), PeriodState(), SourceState(main, outlet)
+    claims: List[Tuple[dict, int]] = []
+    prev_person: Optional[Figure] = None
+    previous_sentence: Optional[Sentence] = None
+    for sent in ctx.sentences:
+        mentions = usable_places(ctx, sent)
+        times = period_times(ctx, sent)
+        sentence_text = doc.text[sent.start_char : sent.end_char]
+        attributed = attribution_in(ctx, sent, main)
+        if OUTLET_VOICE.search(sentence_text):
+            attributed = outlet
+        if attributed == "__previous__":
+            attributed = sources.current or main
+        if sent.figures:
+            classify(ctx, sent, prev_person)
+            if previous_sentence is not None and TOTAL_REFERENCE.search(sentence_text):
+                # "The figure, which includes 136 SDF members and 93 civilians": the total before mixed them
+                nouns = {f.noun for f in sent.figures if f.metric}
+                if len(nouns) >= 2:
+                    for f in previous_sentence.figures:
+                        if f.noun in ("person",):
+                            f.metric = None
+                            claims = [(c, fid) for c, fid in claims if fid != id(f)]
+                    inherited_event = next((f.event for f in previous_sentence.figures if f.event), None)
+                    if inherited_event:
+                        for f in sent.figures:
+                            if f.metric is None and f.noun and not f.event:
+                                f.event = inherited_event
+                                f.metric = lex.metric(f.noun, inherited_event)
+                            elif f.noun in ("civilian", "security", "person") and f.event is None:
+                                f.event = inherited_event
+                                f.metric = lex.metric(f.noun, inherited_event)
+        # sources: sentence attribution, else the running one while the chain holds
+        if attributed:
+            sources.current = attributed
+            sources.gap = 0
+        elif not sent.figures:
+            sources.gap += 1
+            if sources.gap >= 1 and sources.current is not None and not is_headline(ctx, sent):
+                sources.current = None
+        if sent.figures:
+            if not attributed and sources.current is None and main:
+                agents = {a.label for a in sent.actors}
+                if main in agents:
+                    sources.current = main
+            for fig in sent.figures:
+                if fig.metric is None or fig.mixed:
+                    continue
+                kind = lex.metric_kind.get(fig.metric, "flow")
+                place = resolve_place(ctx, sent, fig, places, mentions)
+                period = resolve_period(ctx, sent, fig, kind, periods, reference, times)
+                source = attributed or sources.current or outlet
+                d = fig.data
+                claim = {
+                    "metric": fig.metric,
+                    "value": d["value"],
+                    "qualifier": d["qualifier"],
+                }
+                if d["qualifier"] == "range" and d["value_max"] is not None:
+                    claim["value_max"] = d["value_max"]
+                claim["place"] = place
+                claim["period"] = {"start": period[0], "end": period[1]} if period else None
+                claim["source"] = source
+                claim["evidence"] = figure_evidence(ctx, sent, fig)
+                claim["_headline"] = is_headline(ctx, sent)
+                claim["_explicit"] = bool(attributed)
+                claims.append((claim, id(fig)))
+            people = [f for f in sent.figures if f.noun in ("isis_member", "leader", "civilian", "security", "person", "detainee", "troop")]
+            if people:
+                prev_person = people[-1]
+            previous_sentence = sent
+        update_place_state(ctx, sent, places, mentions)
+        update_period_state(ctx, sent, periods, times)
+    return merge_repeats([c for c, _ in claims])
+
+
+def merge_repeats(claims: List[dict]) -> List[dict]:
+    """A figure repeated (headline and body) is one claim: keep the best-informed telling."""
+    def score(c: dict) -> Tuple[int, int, int, int]:
+        return (0 if c["_headline"] else 1, int(c["_explicit"]), int(c["period"] is not None), len(c["place"]))
+
+    kept: Dict[Tuple, dict] = {}
+    order: List[Tuple] = []
+    for c in claims:
+        key = (c["metric"], c["value"], c.get("value_max"))
+        if key not in kept:
+            kept[key] = c
+            order.append(key)
+            continue
+        old = kept[key]
+        same_scope = old["_headline"] or c["_headline"] or (
+            set(old["place"]) == set(c["place"]) and old["period"] == c["period"])
+        if not same_scope:
+            key = key + (len(order),)
+            kept[key] = c
+            order.append(key)
+            continue
+        best, other = (c, old) if score(c) > score(old) else (old, c)
+        if best["period"] is None and other["period"] is not None:
+            best["period"] = other["period"]
+        if not best["_explicit"] and other["_explicit"]:
+            best["source"] = other["source"]
+        if not best["place"] and other["place"]:
+            best["place"] = other["place"]
+        kept[(c["metric"], c["value"], c.get("value_max"))] = best
+        # the first key keeps its place in the order
+        first_key = next(k for k in order if k[:3] == (c["metric"], c["value"], c.get("value_max")))
+        kept[first_key] = best
+    out = []
+    for key in order:
+        c = dict(kept[key])
+        c.pop("_headline", None)
+        c.pop("_explicit", None)
+        out.append(c)
+    return out

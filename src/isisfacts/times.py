@@ -1,0 +1,394 @@
+"""TimeTagger: time expressions and the periods they denote.
+
+Finds dates, months, years, quarters, halves, ranges and relative expressions
+("last year", "since January", "so far this year", "yesterday") with one
+regular expression over the text, and resolves each against the doc's reference
+date (the publication date, else a dateline in the text). A relative expression
+with no reference date stays unresolved: the rule layer never guesses.
+
+Results: ``doc._.isis_times`` (list of dicts with character offsets, ``kind``,
+``start``/``end`` ISO dates or ``None``) and ``doc.spans["isis_times"]``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+import regex
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .extensions import doc_published
+
+MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"), ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = {d: i for i, d in enumerate(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
+ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
+            "4th": 4, "final": 4, "last": 4}
+COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+               "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
+MONTH = r"(?:jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|aug(?:ust|\.)?|sep(?:t(?:ember)?)?\.?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?)"
+YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+REL_YEAR = r"(?:this|last|the|the\s+previous|the\s+current)\s+year"
+YEARISH = rf"(?:{YEAR}|{REL_YEAR})"
+MDATE = rf"(?:{MONTH}\s+{DAY}(?:,+\s*{YEAR})?|{DAY}\s+{MONTH}(?:,?\s*{YEAR})?)"
+MONTHISH = rf"(?:(?:last|this)\s+{MONTH}|{MONTH}(?:\s*,?\s*{YEAR})?)"
+NUM = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+
+PATTERNS: List[Tuple[str, str]] = [
+    ("range", rf"(?:from|between)\s+(?P<a>{MDATE}|{MONTHISH})\s+(?:to|through|until|till|and)\s+(?P<b>{MDATE}|{MONTHISH})"),
+    ("range", rf"(?P<a>{MONTH})\s*(?:-|–|—|to|through|until)\s*(?P<b>{MDATE}|{MONTHISH})"),
+    ("year_range", rf"(?:from|between)\s+(?P<a>{YEAR})\s+(?:to|and|until|through)\s+(?P<b>{YEAR})"),
+    ("year_range", rf"(?P<a>{YEAR})\s*(?:-|–)\s*(?P<b>{YEAR}|\d\d)(?!\d)"),
+    ("months", rf"(?:the\s+)?first\s+(?P<n>{NUM})\s+months\s+of\s+(?P<y>{YEARISH})"),
+    ("quarter", rf"(?:the\s+)?(?P<q>first|second|third|fourth|final|last|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+(?P<y>{YEARISH}))?"),
+    ("quarter", rf"\bQ(?P<q>[1-4])(?:\s*(?P<y>{YEAR}))?"),
+    ("half", rf"(?:the\s+)?(?P<h>first|second|1st|2nd|latter)\s+half\s+of\s+(?P<y>{YEARISH})"),
+    ("half", rf"\bH(?P<h>[12])\s*(?P<y>{YEAR})"),
+    ("iso", r"(?P<y>20[0-4]\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?:T[\d:.+]+(?:Z|[+-]\d{4})?)?"),
+    ("numeric", r"(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>\d{2}|\d{4})"),
+    ("since", rf"(?:since|from)\s+(?:the\s+(?:beginning|start)\s+of\s+)?(?P<a>{MDATE}|{MONTHISH}|{YEAR}|(?:this|the)\s+year)"),
+    ("began", rf"(?:began|launched|started|begun|kicked\s+off)\s+(?:[\w\"“”'’-]+\s+){{0,8}}?on\s+(?P<a>{MDATE})"),
+    ("so_far_year", rf"so\s+far\s+(?:this\s+year|in\s+{YEAR}|for\s+{YEAR}|in\s+the\s+year)|so\s+far\s+in\s+(?P<y>{YEAR})|so\s+far\s+for\s+(?P<y2>{YEAR})"),
+    ("date", MDATE),
+    ("weekday", rf"(?:(?:late|early)\s+)?(?:on\s+)?(?:last\s+)?(?P<w>{WEEKDAY})(?:\s+(?:night|morning|evening|afternoon))?"),
+    ("relative", r"(?:the\s+day\s+before\s+yesterday|yesterday|today|tonight)"),
+    ("past_n", rf"(?:the\s+)?(?:past|last|previous)\s+(?P<n>{NUM}|few)?\s*(?P<u>days?|weeks?|months?|years?)"),
+    ("this_unit", r"(?:so\s+far\s+)?(?:earlier\s+|later\s+)?this\s+(?P<u>week|month|year)"),
+    ("anaphoric", r"(?:that|the\s+same|the\s+next|the\s+following|the\s+previous)\s+(?:month|period|year|week)|over\s+the\s+(?:course\s+of\s+the\s+)?year|(?:during|throughout)\s+the\s+year"),
+    ("month", MONTHISH),
+    ("year", rf"(?<![\d,.$])(?P<y>{YEAR})(?![\d,]|\s*(?:percent|%))"),
+    ("so_far", r"so\s+far|to\s+date"),
+]
+TIME_RE = regex.compile(
+    "|".join(f"(?P<k{i}>{p})" for i, (_, p) in enumerate(PATTERNS)),
+    regex.IGNORECASE,
+)
+KIND_OF = {f"k{i}": kind for i, (kind, _) in enumerate(PATTERNS)}
+WORD_EDGE_BEFORE = regex.compile(r"[\w]$")
+
+
+def kind_of(m: "regex.Match") -> str:
+    for key, kind in KIND_OF.items():
+        if m.group(key) is not None:
+            return kind
+    raise AssertionError("a time match outside every pattern")
+
+
+def month_number(text: str) -> Optional[int]:
+    return MONTHS.get(text.lower().rstrip(".").strip())
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def shift_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+class Resolver:
+    """Resolve the pieces of one document against its reference date and year context."""
+
+    def __init__(self, reference: Optional[dt.date]):
+        self.reference = reference
+        self.context_year: Optional[int] = None  # the last explicit year mentioned
+
+    def year_for_month(self, month: int) -> Optional[int]:
+        if self.context_year is not None:
+            return self.context_year
+        if self.reference is None:
+            return None
+        return self.reference.year if month <= self.reference.month else self.reference.year - 1
+
+    def year_of(self, text: Optional[str]) -> Optional[int]:
+        if not text:
+            return self.context_year or (self.reference.year if self.reference else None)
+        low = " ".join(text.lower().split())
+        if regex.fullmatch(YEAR, low):
+            return int(low)
+        if self.reference is None:
+            return None
+        if low in ("this year", "the current year", "the year"):
+            return self.reference.year
+        if low in ("last year", "the previous year"):
+            return self.reference.year - 1
+        return None
+
+    def date_piece(self, text: str) -> Optional[Tuple[dt.date, dt.date]]:
+        """A month ("March", "March 2024", "last March") or a day ("March 5, 2024")."""
+        low = " ".join(text.lower().replace(",", " ").split())
+        words = low.split()
+        relative = None
+        if words and words[0] in ("last", "this"):
+            relative, words = words[0], words[1:]
+        if not words:
+            return None
+        month = month_number(words[0])
+        day = year = None
+        rest = words[1:]
+        if month is None and len(words) >= 2 and month_number(words[1]):
+            day, month, rest = words[0], month_number(words[1]), words[2:]
+        elif rest and regex.fullmatch(DAY, rest[0]) and not regex.fullmatch(YEAR, rest[0]):
+            day, rest = rest[0], rest[1:]
+        if month is None:
+            return None
+        if rest and regex.fullmatch(YEAR, rest[0]):
+            year = int(rest[0])
+        elif relative and self.reference is not None:
+            year = self.reference.year if (relative == "this" or month < self.reference.month) else self.reference.year - 1
+        else:
+            year = self.year_for_month(month)
+        if year is None:
+            return None
+        if day is not None:
+            d = int(regex.sub(r"\D", "", day))
+            try:
+                when = dt.date(year, month, d)
+            except ValueError:
+                return None
+            return when, when
+        return dt.date(year, month, 1), month_end(year, month)
+
+    def resolve(self, kind: str, m: "regex.Match") -> Optional[Tuple[dt.date, dt.date]]:
+        g = m.groupdict()
+        ref = self.reference
+        if kind == "range":
+            a, b = self.date_piece(g["a"]), self.date_piece(g["b"])
+            if b and not a:  # "January to June 2024": the first month takes the second's year
+                a = self.date_piece(f"{g['a']} {b[0].year}")
+            if a and b and a[0] > b[1] and not regex.search(YEAR, g["a"]):
+                a = self.date_piece(f"{g['a']} {b[0].year}")
+            return (a[0], b[1]) if a and b and a[0] <= b[1] else None
+        if kind == "year_range":
+            a, b = int(g["a"]), g["b"]
+            b = int(b) if len(b) == 4 else (a // 100) * 100 + int(b)
+            return (dt.date(a, 1, 1), dt.date(b, 12, 31)) if a <= b else None
+        if kind == "months":
+            n = COUNT_WORDS.get(g["n"].lower()) or (int(g["n"]) if g["n"].isdigit() else None)
+            year = self.year_of(g["y"])
+            return (dt.date(year, 1, 1), month_end(year, n)) if year and n and 1 <= n <= 12 else None
+        if kind == "quarter":
+            q = ORDINALS.get(g["q"].lower()) if not g["q"].isdigit() else int(g["q"])
+            year = self.year_of(g.get("y"))
+            if not (q and year):
+                return None
+            return dt.date(year, 3 * q - 2, 1), month_end(year, 3 * q)
+        if kind == "half":
+            h = {"first": 1, "1st": 1, "1": 1}.get(g["h"].lower(), 2)
+            year = self.year_of(g["y"])
+            if not year:
+                return None
+            return (dt.date(year, 1, 1), dt.date(year, 6, 30)) if h == 1 else (dt.date(year, 7, 1), dt.date(year, 12, 31))
+        if kind == "iso":
+            try:
+                d = dt.date(int(g["y"]), int(g["m"]), int(g["d"]))
+            except ValueError:
+                return None
+            return d, d
+        if kind == "numeric":
+            y = int(g["y"]) + (2000 if len(g["y"]) == 2 else 0)
+            try:
+                d = dt.date(y, int(g["m"]), int(g["d"]))
+            except ValueError:
+                return None
+            return d, d
+        if kind == "since":
+            if ref is None:
+                return None
+            a = g["a"]
+            if regex.fullmatch(YEAR, a.strip()):
+                start = dt.date(int(a), 1, 1)
+            elif a.lower().endswith("year"):
+                start = dt.date(ref.year, 1, 1)
+            else:
+                piece = self.date_piece(a)
+                start = piece[0] if piece else None
+            return (start, ref) if start and start <= ref else None
+        if kind == "began":
+            piece = self.date_piece(g["a"])
+            if piece and ref and piece[0] <= ref:
+                return piece[0], ref
+            return None
+        if kind == "so_far_year":
+            if ref is None:
+                return None
+            year = g.get("y") or g.get("y2")
+            year = int(year) if year else ref.year
+            return (dt.date(year, 1, 1), ref) if year == ref.year else (dt.date(year, 1, 1), dt.date(year, 12, 31))
+        if kind == "date":
+            return self.date_piece(m.group(0))
+        if kind == "weekday":
+            if ref is None:
+                return None
+            back = (ref.weekday() - WEEKDAYS[g["w"].lower()]) % 7
+            day = ref - dt.timedelta(days=back)
+            return day, day
+        if kind == "relative":
+            if ref is None:
+                return None
+            low = m.group(0).lower()
+            back = 2 if "before" in low else (1 if "yesterday" in low else 0)
+            day = ref - dt.timedelta(days=back)
+            return day, day
+        if kind == "past_n":
+            if ref is None:
+                return None
+            unit = g["u"].lower().rstrip("s")
+            n = g.get("n")
+            n = 1 if not n or n.lower() == "few" else (COUNT_WORDS.get(n.lower()) or int(n) if n.isdigit() or n.lower() in COUNT_WORDS else 1)
+            if g.get("n") is None and m.group(0).lower().split()[-2:-1] == ["last"] or (
+                g.get("n") is None and "previous" in m.group(0).lower()
+            ):
+                # "last year", "last month", "last week": the previous calendar unit
+                if unit == "year":
+                    return dt.date(ref.year - 1, 1, 1), dt.date(ref.year - 1, 12, 31)
+                if unit == "month":
+                    prev = shift_months(ref.replace(day=1), -1)
+                    return prev, month_end(prev.year, prev.month)
+            days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
+            if unit == "month":
+                return shift_months(ref, -n), ref
+            if unit == "year":
+                return dt.date(ref.year - n, ref.month, min(ref.day, 28)), ref
+            return ref - dt.timedelta(days=days), ref
+        if kind == "this_unit":
+            if ref is None:
+                return None
+            unit = g["u"].lower()
+            if unit == "year":
+                return dt.date(ref.year, 1, 1), ref
+            if unit == "month":
+                return ref.replace(day=1), ref
+            return ref - dt.timedelta(days=ref.weekday()), ref
+        if kind == "month":
+            return self.date_piece(m.group(0))
+        if kind == "year":
+            y = int(g["y"])
+            return dt.date(y, 1, 1), dt.date(y, 12, 31)
+        return None  # anaphoric, so_far: for the rule layer
+
+
+def find_dateline(text: str) -> Optional[dt.date]:
+    """A date written near the top of the text ("Jul. 17, 2024", "2022-01-22T15:38")."""
+    head = text[:600]
+    resolver = Resolver(None)
+    for m in TIME_RE.finditer(head):
+        kind = kind_of(m)
+        if kind in ("date", "iso", "numeric") and regex.search(r"\d{2,4}\s*$|T|\d", m.group(0)):
+            if kind == "date" and not regex.search(YEAR, m.group(0)):
+                continue
+            span = resolver.resolve(kind, m)
+            if span and span[0] == span[1]:
+                return span[0]
+    return None
+
+
+def tag_times(text: str, reference: Optional[dt.date]) -> List[Dict]:
+    """All time expressions of ``text`` as dicts, resolved against ``reference``.
+
+    >>> [t["start"] for t in tag_times("from January to June 2024", None)]
+    ['2024-01-01']
+    """
+    resolver = Resolver(reference)
+    out: List[Dict] = []
+    for m in TIME_RE.finditer(text):
+        if m.start() > 0 and WORD_EDGE_BEFORE.search(text[m.start() - 1]):
+            continue  # inside a word ("Mayadin" is not "May")
+        end = m.end()
+        if end < len(text) and text[end].isalnum() and not text[end - 1] == ".":
+            continue
+        kind = kind_of(m)
+        surface = m.group(0)
+        if kind == "month" and surface.lower().rstrip(".") in ("may", "mar", "march", "jan", "dec", "sep", "oct", "nov", "aug", "jun", "jul", "apr", "feb") and not regex.search(YEAR, surface):
+            # a bare "may" or "march" is a verb or noun as often as a month
+            if surface[0].islower() or not _month_context(text, m.start()):
+                continue
+        span = resolver.resolve(kind, m)
+        years = regex.findall(YEAR, surface)
+        if years and kind not in ("year_range",):
+            resolver.context_year = int(years[-1])
+        elif kind == "year_range":
+            resolver.context_year = int(years[-1]) if years else resolver.context_year
+        out.append(
+            {
+                "start_char": m.start(),
+                "end_char": end,
+                "text": surface,
+                "kind": kind,
+                "start": span[0].isoformat() if span else None,
+                "end": span[1].isoformat() if span else None,
+            }
+        )
+    return out
+
+
+def _month_context(text: str, at: int) -> bool:
+    before = text[max(0, at - 12) : at].lower()
+    return bool(regex.search(r"\b(in|on|since|from|until|through|by|of|during|early|late|mid|last|this|to)\s*-?\s*$", before))
+
+
+class TimeTagger:
+    """Tag time expressions and resolve them.
+
+    >>> import spacy, isisfacts
+    >>> nlp = spacy.blank("en"); _ = nlp.add_pipe("isis_times")
+    >>> doc = nlp.make_doc("In the first half of 2024, 30 were killed."); doc = nlp(doc)
+    >>> doc._.isis_times[0]["start"], doc._.isis_times[0]["end"]
+    ('2024-01-01', '2024-06-30')
+    """
+
+    def __init__(self, nlp: Language, name: str, spans_key: str):
+        self.name = name
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        published = doc_published(doc)
+        reference = published or find_dateline(doc.text)
+        doc._.reference_date = reference.isoformat() if reference else None
+        times = tag_times(doc.text, reference)
+        doc._.isis_times = times
+        spans = []
+        for t in times:
+            span = doc.char_span(t["start_char"], t["end_char"], label=t["kind"], alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans[self.spans_key] = spans
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    def to_disk(self, path, exclude: Sequence[str] = ()) -> None:  # rules are code
+        pass
+
+    def from_disk(self, path, exclude: Sequence[str] = ()) -> "TimeTagger":
+        return self
+
+
+@Language.factory("isis_times", default_config={"spans_key": "isis_times"})
+def make_time_tagger(nlp: Language, name: str, spans_key: str) -> TimeTagger:
+    return TimeTagger(nlp, name, spans_key)
+
+
+def as_span(doc: Doc, item: Dict) -> Optional[Span]:
+    return doc.char_span(item["start_char"], item["end_char"], alignment_mode="expand")
