@@ -43,7 +43,7 @@ STOP_NOUN_SCAN = frozenset("in on at against from by with for during to across t
 CLAUSE_BREAKS = frozenset("resulted resulting led leading conducted carried said says announced added "
                           "noted while whereas which who after before because since ; : told stated "
                           "reported according claimed explained detailed".split())
-LIST_LINKS = frozenset([",", "and", "as well as", "plus", "along with", "alongside"])
+LIST_WORDS = frozenset([",", "and", "as", "well", "plus"])
 MIXED_AFTER = regex.compile(
     r"^\W*(?:,\s*)?(?:mostly|mainly|most\s+of\s+(?:them|whom)|the\s+majority|including|among\s+them)\b"
     r"|^\s*and\s+(?:their\s+)?famil",
@@ -71,9 +71,10 @@ OUTLET_VOICE = regex.compile(r"\b(?:it\s+is\s+(?:noteworthy|worth\s+noting|worth
 PLACE_SCOPE_CUES = regex.compile(r"\b(?:both\s+countries|the\s+two\s+countries|the\s+region|this\s+region|"
                                  r"that\s+region|the\s+area|the\s+same\s+region)\b", regex.IGNORECASE)
 COUNTRY_REF = regex.compile(r"\bthe\s+country(?:'s|’s)?\b", regex.IGNORECASE)
-NOT_HERE = regex.compile(r"(?:outside|beyond|outside\s+of|from)\s+(?:the\s+)?$", regex.IGNORECASE)
+NOT_HERE = regex.compile(r"(?:outside|beyond|outside\s+of)\s+(?:the\s+)?$", regex.IGNORECASE)
 DESTINATION = regex.compile(r"\b(?:to|towards|for)\s+(?:[\w-]+\s*,\s*)*$", regex.IGNORECASE)
 STOCK_NOW = frozenset(["stock_now"])
+FAMILIES_AFTER = regex.compile(r"^\s*(?:and|,)\s+(?:their\s+|his\s+)?famil", regex.IGNORECASE)
 TOTAL_REFERENCE = regex.compile(r"^\W*(?:the|this)\s+(?:figure|toll|tally|number|total|balance|death\s+toll)\b",
                                 regex.IGNORECASE)
 VAGUE_REPORT_DATES = frozenset(["weekday", "relative"])
@@ -138,7 +139,8 @@ def _compile(key: str) -> Compiled:
 
 
 def compile_triggers(triggers: dict) -> Compiled:
-    return _compile(json.dumps(triggers, sort_keys=True))
+    # insertion order is kept: a word in two classes belongs to the first
+    return _compile(json.dumps(triggers))
 
 
 # ---------------------------------------------------------------------------
@@ -162,6 +164,7 @@ class Figure:
     start: int  # token index of the number (after any qualifier)
     end: int
     sent: int
+    qstart: int = 0  # token index of the qualifier, or of the number
     noun: Optional[str] = None
     noun_end: int = 0  # token index after the counted noun phrase
     noun_tokens: Tuple[int, int] = (0, 0)
@@ -220,6 +223,8 @@ class Context:
             if span is None or len(span) == 0:
                 continue
             fig = Figure(f, span.start, span.end, sent_of(f["num_start"]))
+            whole = doc.char_span(f["start_char"], f["end_char"], alignment_mode="expand")
+            fig.qstart = whole.start if whole is not None else span.start
             self.sentences[fig.sent].figures.append(fig)
             self.figures.append(fig)
 
@@ -292,7 +297,8 @@ def scan_noun(ctx: Context, fig: Figure, sent: Sentence) -> None:
     fig.noun = head
     fig.noun_end = head_end
     fig.noun_tokens = (first, head_end)
-    if head is None or head == "anaphor":
+    # elided ("and 63 detained") or a pronoun ("63 others"); an unknown noun ("10 caves") is neither
+    if head == "anaphor" or (head is None and unknown == 0):
         fig.anaphoric = True
 
 
@@ -300,31 +306,57 @@ def event_at(ctx: Context, i: int) -> Tuple[Optional[str], int]:
     return ctx.lex.lookup(ctx.lex.event_class, ctx.words, i)
 
 
-def right_event(ctx: Context, fig: Figure, sent: Sentence, figure_starts: Set[int]) -> Optional[Tuple[str, int, int]]:
-    """An event right after the noun phrase: "operatives killed", "were arrested", "remain at large"."""
+def right_event(ctx: Context, fig: Figure, sent: Sentence, figure_starts: Set[int]) -> Optional[Tuple[str, int, int, bool]]:
+    """An event right after the noun phrase: "operatives killed", "were arrested", "remain at large".
+
+    The last item says whether only auxiliaries stand between (a strong cue).
+    """
     words, lex = ctx.words, ctx.lex
     i = fig.noun_end
     limit = min(sent.end, i + 12)
+    strong = True
+    unknown = 0
     while i < limit:
         if i in figure_starts:
             return None
+        cls, n2 = lex.lookup(lex.noun_class, words, i)
+        if cls is not None:
+            strong = False
+            i += n2
+            continue
         ev, n = event_at(ctx, i)
         if ev is not None:
             if i + n < sent.end and words[i + n] == "of" and ev not in ("at_large",):
                 return None  # "and the detention of 74": the next figure's
-            return ev, i, i + n
+            if i > fig.noun_end and words[i - 1] in ("and", "or", ",", "but") and strong is False:
+                return None
+            if i > fig.noun_end and words[i - 1] in ("and", "or", "but"):
+                return None  # "killed 16 people and injured 30": a new verb phrase
+            return ev, i, i + n, strong
         w = words[i]
-        cls, n2 = lex.lookup(lex.noun_class, words, i)
-        if w in AUX or w in lex.modifiers or cls is not None or w in (",", "and", "-", "(", ")") \
+        if w not in AUX:
+            strong = False
+        if w in AUX or w in lex.modifiers or w in (",", "and", "-", "(", ")") \
                 or ctx.actor_at(i) is not None or w in ("in", "the"):
-            i += max(1, n2)
+            i += 1
+            continue
+        if unknown < 2 and w.isalpha() and w not in STOP_NOUN_SCAN and w not in CLAUSE_BREAKS:
+            unknown += 1  # a compound the lexicon lacks: "counter-terrorism forces"
+            i += 1
             continue
         return None
     return None
 
 
-def left_event(ctx: Context, fig: Figure, sent: Sentence) -> Optional[Tuple[str, int, int]]:
-    """The nearest event on the left that takes the figure: "the killing of 30", "detained 215"."""
+LEFT_FILLER = frozenset("of the a an some about approximately nearly almost over more than at least up to "
+                        "an estimated another further additional".split())
+
+
+def left_event(ctx: Context, fig: Figure, sent: Sentence) -> Optional[Tuple[str, int, int, bool]]:
+    """The nearest event on the left that takes the figure: "the killing of 30", "detained 215".
+
+    The last item says whether it stands right before the figure (a strong cue).
+    """
     words = ctx.words
     i = fig.start - 1
     lowest = max(sent.start, fig.start - 14)
@@ -335,7 +367,8 @@ def left_event(ctx: Context, fig: Figure, sent: Sentence) -> Optional[Tuple[str,
         for n in range(min(ctx.lex.max_len, fig.start - i), 0, -1):
             ev = ctx.lex.event_class.get(tuple(words[i : i + n]))
             if ev is not None:
-                return ev, i, i + n
+                between = words[i + n : fig.start]
+                return ev, i, i + n, all(b in LEFT_FILLER for b in between)
         i -= 1
     return None
 
@@ -435,11 +468,19 @@ def classify(ctx: Context, sent: Sentence, prev_person: Optional[Figure]) -> Non
                 fig.noun = prior.noun
         if fig.noun is None:
             continue
-        ev = right_event(ctx, fig, sent, figure_starts)
-        if ev is None:
-            ev = linked_event(ctx, sent, k, figure_starts)
-        if ev is None:
-            ev = left_event(ctx, fig, sent)
+        right = right_event(ctx, fig, sent, figure_starts)
+        left = left_event(ctx, fig, sent)
+        ev = None
+        for candidate in (
+            right if right and right[3] else None,
+            left if left and left[3] else None,
+            linked_event(ctx, sent, k, figure_starts),
+            right,
+            left,
+        ):
+            if candidate is not None:
+                ev = candidate[:3]
+                break
         if ev is None and ante is not None and ante.event and fig.anaphoric:
             ev = (ante.event, *(ante.event_span or (fig.start, fig.start)))
         if ev is None or ev[0] in ("deployed",) and fig.noun not in ("troop",):
@@ -457,11 +498,17 @@ def classify(ctx: Context, sent: Sentence, prev_person: Optional[Figure]) -> Non
                     "civilian": "civilian"}.get(owner)
             if fig.event not in ("injured",):
                 fig.event = "killed"
-        if fig.event in ("killed", "injured") and noun in ("person", "camp_person"):
-            after = ctx.text(fig.noun_end, min(sent.end, fig.noun_end + 8))
-            if MIXED_AFTER.search(after):
-                fig.mixed = True
-                continue
+        after = ctx.text(fig.noun_end, min(sent.end, fig.noun_end + 8))
+        if fig.event in ("killed", "injured") and noun in ("person", "camp_person") and MIXED_AFTER.search(after):
+            fig.mixed = True
+            continue
+        if noun in ("isis_member", "security", "leader") and FAMILIES_AFTER.search(after):
+            fig.mixed = True  # "5,000 fighters and their families": not a count of fighters
+            continue
+        if fig.data["vague"] and (fig.event is None or fig.event_span and fig.event_span[0] < fig.qstart - 6):
+            continue  # "hundreds of fighters" with nothing said of them is not a figure
+        if fig.data["spelled"] and fig.data["value"] == 1 and (fig.anaphoric or fig.noun is None):
+            continue  # "one" alone is a pronoun
         if fig.data["vague"] and ctx.words[fig.end : fig.end + 2] == ["of", "them"]:
             continue
         fig.metric = ctx.lex.metric(noun, fig.event)
@@ -474,15 +521,14 @@ def linked_event(ctx: Context, sent: Sentence, k: int, figure_starts: Set[int]) 
     words = ctx.words
     fig = sent.figures[k]
     for nxt in sent.figures[k + 1 :]:
-        between = words[fig.noun_end : nxt.start]
-        joined = " ".join(between)
-        if not between or any(w not in LIST_LINKS and w not in ctx.lex.modifiers for w in between) and \
-                joined.strip() not in LIST_LINKS:
-            if not all(w in (",", "and", "as", "well", "plus", "along", "with") for w in between):
-                return None
+        between = words[fig.noun_end : nxt.qstart]
+        if not between or not all(w in LIST_WORDS or w in ctx.lex.modifiers for w in between):
+            return None
         ev = right_event(ctx, nxt, sent, figure_starts)
         if ev is not None:
             return ev
+        if nxt.noun is None and not nxt.anaphoric:
+            return None
         fig = nxt
     return None
 
@@ -509,11 +555,26 @@ class PlaceState:
         self.last_region_place: List[str] = []
 
 
+LOCATIVE = regex.compile(r"\b(?:in|inside|across|throughout|within|at|near|around|of|from|into|over)\s+(?:the\s+)?(?:[\w-]+\s*,\s*|[\w-]+\s+and\s+)*$",
+                         regex.IGNORECASE)
+DATELINE = regex.compile(r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[\w .'-]+)?\s*(?:\([^)]*\))?\s*[-–—]")
+THEATRE = frozenset(["Iraq", "Syria"])
+
+
 def usable_places(ctx: Context, sent: Sentence) -> List[Mention]:
+    """Places that say where a figure is: not a dateline, not "outside Iraq", and a
+    country far from the theatre only where a locative ("in France") introduces it."""
+    text = ctx.doc.text
+    dateline = DATELINE.match(text[sent.start_char : sent.end_char])
+    dateline_end = sent.start_char + dateline.end() if dateline else -1
     out = []
     for m in sent.places:
-        before = ctx.doc.text[max(sent.start_char, m.start_char - 20) : m.start_char]
+        if m.start_char < dateline_end:
+            continue
+        before = text[max(sent.start_char, m.start_char - 40) : m.start_char]
         if NOT_HERE.search(before):
+            continue
+        if m.kind == "country" and m.label not in THEATRE and not LOCATIVE.search(before):
             continue
         out.append(m)
     return out
@@ -601,8 +662,9 @@ def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
     before = ctx.doc.text[max(sent.start_char, t["start_char"] - 40) : t["start_char"]]
     if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and REPORT_VERBS.search(before[-30:]):
         return True
-    if regex.search(r"\b(?:released|published|issued|statement|release|report|press\s+conference)\s+(?:\w+\s+){0,2}(?:on|in)?\s*$", before, regex.IGNORECASE) \
-            and t["kind"] in ("weekday", "relative", "date", "iso", "numeric"):
+    if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and regex.search(
+            r"\b(?:released|published|issued|statement|release|report|press\s+conference|account|site|website|"
+            r"channel|interview|briefing|post)\b[^.;]{0,50}$", before, regex.IGNORECASE):
         return True
     if regex.search(r"\b(?:by|until|before)\s+(?:the\s+end\s+of\s+)?$", before, regex.IGNORECASE):
         return True
@@ -632,14 +694,16 @@ def resolve_period(ctx: Context, sent: Sentence, fig: Figure, metric_kind: str, 
     prv = [f.data["end_char"] for f in sent.figures if f.start < fig.start]
     seg_start = prv[-1] if prv else sent.start_char
     own = [t for t in times if fig.data["end_char"] <= t["start_char"] < seg_end]
+    near = [t for t in own if t["start_char"] - fig.data["end_char"] <= 40]
     own_left = [t for t in times if seg_start <= t["start_char"] < fig.data["num_start"]]
+    fronted = [t for t in times if t["start_char"] - sent.start_char <= 6]
     if metric_kind == "stock":
         dated = [t for t in own + own_left if t["start"] and t["kind"] in ("year", "date", "month", "iso")]
         if dated:
             return dated[0]["start"], dated[0]["end"]
         return (reference.isoformat(), reference.isoformat()) if reference else None
     # a flow: its own segment, then its sentence, then inherited
-    for group in (own, own_left, [t for t in times if t not in own and t not in own_left]):
+    for group in (near, fronted, own, own_left, [t for t in times if t not in own and t not in own_left]):
         for t in group:
             if t["kind"] == "so_far":
                 return None
@@ -654,7 +718,8 @@ def update_period_state(ctx: Context, sent: Sentence, state: PeriodState, times:
     resolved = [t for t in times if t["start"] and t["kind"] not in ("so_far", "anaphoric")]
     flows = [t for t in resolved if t["start"] != t["end"] or t["kind"] in ("weekday", "relative", "date", "began")]
     if flows:
-        t = flows[0] if len({(x["start"], x["end"]) for x in flows}) == 1 else flows[-1]
+        fronted = [t for t in flows if t["start_char"] - sent.start_char <= 6]
+        t = fronted[0] if fronted else flows[-1]
         state.running = (t["start"], t["end"])
 
 
@@ -684,7 +749,7 @@ def attribution_in(ctx: Context, sent: Sentence, main: Optional[str]) -> Optiona
         for a in sent.actors:
             if a.start_char >= after_char and a.start_char - after_char <= 40:
                 return resolve_actor_source(a.label, main)
-        named = regex.match(r"\s+(?:the\s+)?((?:[\w’'.-]+\s+){0,3}?(?:officials|authorities|sources|media|officers|residents|activists|monitors|groups|statement|report|release|note|data|figures|military))\b",
+        named = regex.match(r"\s+(?:the\s+)?((?:[\w’'.-]+\s+){0,3}(?:officials|authorities|sources|media|officers|residents|activists|monitors|groups|statement|report|release|note|data|figures|military))\b",
                             text[m.end() :], regex.IGNORECASE)
         if named:
             return named_party(named.group(1), main)
@@ -738,19 +803,16 @@ def named_party(name: str, main: Optional[str]) -> Optional[str]:
     return name[0].upper() + name[1:] if name[0].islower() and " " in name else name
 
 
-def main_source(ctx: Context) -> Optional[str]:
-    """The document's main asserting party: the first actor of an attribution in the text."""
+def main_source(ctx: Context, attributions: List[Optional[str]]) -> Optional[str]:
+    """The document's main asserting party: the one most often attributed (first on ties)."""
     counts: Dict[str, int] = {}
     first: Dict[str, int] = {}
-    for sent in ctx.sentences:
-        text = ctx.doc.text[sent.start_char : sent.end_char]
-        if not (REPORT_VERBS.search(text) or ACCORDING_TO.search(text)):
+    media = {a.label for a in ctx.actors if a.kind == "media"}
+    for index, name in enumerate(attributions):
+        if not name or name in ("__previous__", "US military") or name in media:
             continue
-        for a in sent.actors:
-            if a.label in ISIS_NAMES or a.kind == "media" or a.label == "US military":
-                continue
-            counts[a.label] = counts.get(a.label, 0) + 1
-            first.setdefault(a.label, sent.index)
+        counts[name] = counts.get(name, 0) + 1
+        first.setdefault(name, index)
     if not counts:
         return None
     return sorted(counts, key=lambda k: (-counts[k], first[k]))[0]
@@ -804,7 +866,7 @@ def resolve_claims(doc: Doc, triggers: dict, published: Optional[dt.date], outle
     reference = published
     if reference is None and doc._.reference_date:
         reference = dt.date.fromisoformat(doc._.reference_date)
-    main = main_source(ctx)
+    main = main_source(ctx, [attribution_in(ctx, sent, None) for sent in ctx.sentences])
     places, periods, sources = PlaceState(), PeriodState(), SourceState(main, outlet)
     claims: List[Tuple[dict, int]] = []
     prev_person: Optional[Figure] = None
@@ -895,8 +957,8 @@ def merge_repeats(claims: List[dict]) -> List[dict]:
             order.append(key)
             continue
         old = kept[key]
-        same_scope = old["_headline"] or c["_headline"] or (
-            set(old["place"]) == set(c["place"]) and old["period"] == c["period"])
+        same_scope = old["_headline"] or c["_headline"] or not old["place"] or not c["place"] or (
+            set(old["place"]) & set(c["place"]))
         if not same_scope:
             key = key + (len(order),)
             kept[key] = c

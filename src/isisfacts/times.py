@@ -73,7 +73,7 @@ PATTERNS: List[Tuple[str, str]] = [
     ("this_unit", r"(?:so\s+far\s+)?(?:earlier\s+|later\s+)?this\s+(?P<u>week|month|year)"),
     ("anaphoric", r"(?:that|the\s+same|the\s+next|the\s+following|the\s+previous)\s+(?:month|period|year|week)|over\s+the\s+(?:course\s+of\s+the\s+)?year|(?:during|throughout)\s+the\s+year"),
     ("month", MONTHISH),
-    ("year", rf"(?<![\d,.$])(?P<y>{YEAR})(?![\d,]|\s*(?:percent|%))"),
+    ("year", rf"(?<![\d,.$])(?P<y>{YEAR})(?!\d|,\d|\s*(?:percent|%))"),
     ("so_far", r"so\s+far|to\s+date"),
 ]
 TIME_RE = regex.compile(
