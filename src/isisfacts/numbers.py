@@ -41,12 +41,12 @@ QUALIFIERS = {
 }
 QUALIFIER_OF = {w: q for q, words in QUALIFIERS.items() for w in words}
 
-WORD_NUM = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+WORD_NUM = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b"  # \b: "sixty" is not "six" + "ty"
 SPELLED = rf"(?:{WORD_NUM}(?:[- ]{WORD_NUM})?(?:\s+(?:hundred|thousand|million)(?:\s+(?:and\s+)?{WORD_NUM}(?:[- ]{WORD_NUM})?)?)*|an?\s+(?:hundred|thousand|dozen|million))"
 DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s*(?:million|billion|thousand|bn|m(?![\w-])|k(?![\w-])))?"
 VAGUE_RE = r"(?:tens\s+of\s+thousands|hundreds\s+of\s+thousands|dozens|scores|hundreds|thousands|millions)(?=\s+of\b|\s+(?:more\s+)?\w)"
 ONE = rf"(?:{DIGITS}|{SPELLED})"
-QUAL = "|".join(sorted((regex.escape(q) for q in QUALIFIER_OF), key=len, reverse=True))
+QUAL = "|".join(sorted((regex.escape(q).replace(r"\ ", r"\s+") for q in QUALIFIER_OF), key=len, reverse=True))
 
 FIGURE_RE = regex.compile(
     rf"""
