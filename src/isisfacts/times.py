@@ -41,13 +41,13 @@ ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "
 COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 
-MONTH = r"(?:jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|aug(?:ust|\.)?|sep(?:t(?:ember)?)?\.?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?)"
+MONTH = r"(?:jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|jun(?:e|\.)?|jul(?:y|\.)?|aug(?:ust|\.)?|sep(?:t(?:ember)?)?\.?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?)"
 YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d)"  # not the "20" of "June 2024"
 WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 REL_YEAR = r"(?:this|last|the|the\s+previous|the\s+current)\s+year"
 YEARISH = rf"(?:{YEAR}|{REL_YEAR})"
-MDATE = rf"(?:{MONTH}\s+{DAY}(?:,+\s*{YEAR})?|{DAY}\s+{MONTH}(?:,?\s*{YEAR})?)"
+MDATE = rf"(?:{MONTH}\s+{DAY}(?:,+\s*{YEAR})?|{DAY}[^\S\n]+{MONTH}(?:,?\s*{YEAR})?)"  # "02\nJuly" is not a date
 MONTHISH = rf"(?:(?:last|this)\s+{MONTH}|{MONTH}(?:\s*,?\s*{YEAR})?)"
 NUM = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 
@@ -55,7 +55,7 @@ PATTERNS: List[Tuple[str, str]] = [
     ("range", rf"(?:from|between)\s+(?P<a>{MDATE}|{MONTHISH})\s+(?:to|through|until|till|and)\s+(?P<b>{MDATE}|{MONTHISH})"),
     ("range", rf"(?P<a>{MONTH})\s*(?:-|–|—|to|through|until)\s*(?P<b>{MDATE}|{MONTHISH})"),
     ("year_range", rf"(?:from|between)\s+(?P<a>{YEAR})\s+(?:to|and|until|through)\s+(?P<b>{YEAR})"),
-    ("year_range", rf"(?P<a>{YEAR})\s*(?:-|–)\s*(?P<b>{YEAR}|\d\d)(?!\d)"),
+    ("year_range", rf"(?P<a>{YEAR})\s*(?:-|–)\s*(?P<b>{YEAR}|\d\d)(?![\d-])"),  # not "2024-07" of an ISO date
     ("months", rf"(?:the\s+)?first\s+(?P<n>{NUM})\s+months\s+of\s+(?P<y>{YEARISH})"),
     ("quarter", rf"(?:the\s+)?(?P<q>first|second|third|fourth|final|last|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+(?P<y>{YEARISH}))?"),
     ("quarter", rf"\bQ(?P<q>[1-4])(?:\s*(?P<y>{YEAR}))?"),
