@@ -9,6 +9,7 @@ layer (:mod:`isisfacts.rules`) over it. Claims are stored as plain dicts in
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Iterable, List, Sequence
 
@@ -17,7 +18,8 @@ from spacy.tokens import Doc
 
 from . import extensions
 from .extensions import doc_outlet, doc_published
-from .lexicon import PathLike, check_triggers, load_default, merge_triggers, read_json, write_json
+from .lexicon import (LexiconError, PathLike, check_triggers, load_default, merge_triggers, read_json,
+                      write_json)
 from .rules import resolve_claims
 
 
@@ -40,10 +42,17 @@ class ClaimResolver:
         self.actors_key = actors_key
         self.places_key = places_key
         self.triggers = check_triggers(triggers, f"{name} triggers")
+        # what add_triggers put on top of the shipped lexicon, re-applied by from_disk
+        # so a config override (extra_triggers) reaches a saved pipeline too
+        self.extra_triggers: dict = {}
         extensions.register(extension)
 
     def add_triggers(self, extra: dict, where: str = "extra triggers") -> None:
-        self.triggers = check_triggers(merge_triggers(self.triggers, check_triggers(extra, where)), where)
+        check_triggers(extra, where)
+        merged = merge_triggers(self.triggers, extra)
+        check_rule_metrics(extra, merged, where)
+        self.triggers = check_triggers(merged, where)
+        self.extra_triggers = merge_triggers(self.extra_triggers, extra)
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.isis_figures is None:
@@ -72,8 +81,40 @@ class ClaimResolver:
         write_json(path / self.file_name, self.triggers)
 
     def from_disk(self, path: PathLike, exclude: Sequence[str] = ()) -> "ClaimResolver":
-        self.triggers = check_triggers(read_json(Path(path) / self.file_name), str(path))
+        return self._restore(read_json(Path(path) / self.file_name), str(path))
+
+    def to_bytes(self, exclude: Sequence[str] = ()) -> bytes:
+        return json.dumps(self.triggers).encode("utf8")
+
+    def from_bytes(self, data: bytes, exclude: Sequence[str] = ()) -> "ClaimResolver":
+        return self._restore(json.loads(data.decode("utf8")), f"{self.name} (bytes)")
+
+    def _restore(self, saved: dict, where: str) -> "ClaimResolver":
+        triggers = check_triggers(saved, where)
+        if self.extra_triggers:
+            triggers = merge_triggers(triggers, self.extra_triggers)
+            # the saved rules already hold the extras: keep one copy so that
+            # save/load cycles do not grow the file
+            unique: dict = {}
+            for rule in triggers["rules"]:
+                unique.setdefault(json.dumps(rule, sort_keys=True), rule)
+            triggers["rules"] = list(unique.values())
+        self.triggers = triggers
         return self
+
+
+def check_rule_metrics(extra: dict, merged: dict, where: str) -> None:
+    """Every rule of ``extra`` must name a metric declared in ``metrics`` (its own or the shipped ones).
+
+    Without this a misspelt metric would silently produce claims no one asked for.
+    """
+    declared = merged.get("metrics", {})
+    for i, rule in enumerate(extra.get("rules") or []):
+        if rule["metric"] not in declared:
+            raise LexiconError(
+                f"{where}: rules[{i}]: metric {rule['metric']!r} is not declared; add "
+                f"\"metrics\": {{\"{rule['metric']}\": {{\"kind\": \"flow\"}}}} (or \"stock\")"
+            )
 
 
 @Language.factory(

@@ -32,6 +32,10 @@ class GazetteerTagger:
         self.name = name
         self.spans_key = spans_key
         self.entries: List[dict] = []
+        # Entries added on top of the shipped lexicon (factory config, user lexicon):
+        # kept so that from_disk/from_bytes re-apply them over the saved data, which
+        # lets spacy.load(path, config=...) add entries to a saved pipeline.
+        self.extra_entries: List[dict] = []
         self.set_entries(entries)
 
     # -- data -----------------------------------------------------------------
@@ -55,6 +59,7 @@ class GazetteerTagger:
     def add_entries(self, entries: List[dict]) -> None:
         """Add or extend entries (same name: aliases are merged)."""
         check_entries(entries, self.section, f"{self.name} lexicon")
+        self.extra_entries = merge_entries(self.extra_entries, entries)
         self.set_entries(merge_entries(self.entries, entries))
 
     def attributes(self, entry: dict) -> str:
@@ -88,14 +93,15 @@ class GazetteerTagger:
 
     def from_disk(self, path: PathLike, exclude: Sequence[str] = ()) -> "GazetteerTagger":
         data = read_json(Path(path) / self.file_name)
-        self.set_entries(data.get(self.section, []))
+        self.set_entries(merge_entries(data.get(self.section, []), self.extra_entries))
         return self
 
     def to_bytes(self, exclude: Sequence[str] = ()) -> bytes:
         return json.dumps({self.section: self.entries}).encode("utf8")
 
     def from_bytes(self, data: bytes, exclude: Sequence[str] = ()) -> "GazetteerTagger":
-        self.set_entries(json.loads(data.decode("utf8")).get(self.section, []))
+        saved = json.loads(data.decode("utf8")).get(self.section, [])
+        self.set_entries(merge_entries(saved, self.extra_entries))
         return self
 
 

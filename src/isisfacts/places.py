@@ -5,15 +5,26 @@ Entries in ``data/places.json`` carry a kind (country, province, city, town,
 region, camp, prison), the country and parent they lie in, and optionally
 ``report_as``: the canonical name a claim reports (a prison is reported as its
 city). Places inside an actor's name ("Syrian Democratic Forces") are not places.
+
+When an earlier component (an NER, an ``entity_ruler``) has set ``doc.ents``, the
+entities whose labels are in ``ent_labels`` (GPE and LOC by default) are
+extra place candidates where the gazetteer has nothing; ``doc.ents`` is only read.
 """
 
 from __future__ import annotations
 
+from typing import List, Optional, Sequence
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from .gazetteer import GazetteerTagger
 from .lexicon import load_default
+
+# The place kind the rule layer gets for an NER entity: an NER cannot tell a town
+# from a country, and "city"/"region" scope a claim like gazetteer places do.
+ENT_KINDS = {"GPE": "city", "LOC": "region", "FAC": "region"}
 
 
 class PlaceTagger(GazetteerTagger):
@@ -28,15 +39,32 @@ class PlaceTagger(GazetteerTagger):
     section = "places"
     file_name = "places.json"
 
-    def __init__(self, nlp: Language, name: str, spans_key: str, entries: list, actors_key: str):
+    def __init__(self, nlp: Language, name: str, spans_key: str, entries: list, actors_key: str,
+                 ent_labels: Optional[Sequence[str]] = None):
         self.actors_key = actors_key
+        self.ent_labels = list(ent_labels or [])
         super().__init__(nlp, name, spans_key, entries)
 
     def label(self, entry: dict) -> str:
         return entry.get("report_as") or entry["name"]
 
+    def entity_spans(self, doc: Doc) -> List[Span]:
+        """Entities of ``doc.ents`` with a label of ``ent_labels``, as place spans."""
+        found = []
+        for ent in doc.ents:
+            if ent.label_ in self.ent_labels:
+                kind = ENT_KINDS.get(ent.label_, "region")
+                name = " ".join(ent.text.split())
+                found.append(Span(doc, ent.start, ent.end, label=name, kb_id=f"{kind}||"))
+        return found
+
     def __call__(self, doc: Doc) -> Doc:
         spans = self.match(doc)
+        if self.ent_labels and doc.has_annotation("ENT_IOB"):
+            known = spans
+            # gazetteer names win: an entity only adds where no gazetteer place overlaps
+            spans = filter_spans(known + [s for s in self.entity_spans(doc)
+                                          if not any(k.start < s.end and s.start < k.end for k in known)])
         if self.actors_key in doc.spans:
             taken = set()
             for actor in doc.spans[self.actors_key]:
@@ -48,12 +76,18 @@ class PlaceTagger(GazetteerTagger):
 
 @Language.factory(
     "isis_places",
-    default_config={"spans_key": "isis_places", "actors_key": "isis_actors", "extra_places": []},
+    default_config={
+        "spans_key": "isis_places",
+        "actors_key": "isis_actors",
+        "extra_places": [],
+        "ent_labels": ["GPE", "LOC"],
+    },
 )
 def make_place_tagger(
-    nlp: Language, name: str, spans_key: str, actors_key: str, extra_places: list
+    nlp: Language, name: str, spans_key: str, actors_key: str, extra_places: list,
+    ent_labels: List[str],
 ) -> PlaceTagger:
-    tagger = PlaceTagger(nlp, name, spans_key, load_default("places")["places"], actors_key)
+    tagger = PlaceTagger(nlp, name, spans_key, load_default("places")["places"], actors_key, ent_labels)
     if extra_places:
         tagger.add_entries(extra_places)
     return tagger
