@@ -40,8 +40,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
+    from .lexicon import LexiconError
+
     try:
         return int(args.func(args) or 0)
+    except LexiconError as err:  # a bad --lexicon file: the message names file and entry
+        print(f"isisfacts {args.command}: {err}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("isisfacts: interrupted", file=sys.stderr)
         return 1

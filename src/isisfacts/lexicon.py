@@ -94,6 +94,9 @@ def check_triggers(data: Any, where: str) -> Dict[str, Any]:
     if unknown:
         raise LexiconError(f"{where}: unknown section(s) {sorted(unknown)}; expected {list(TRIGGER_SECTIONS)}")
     for key in ("nouns", "events"):
+        if not isinstance(data.get(key) or {}, dict):
+            raise LexiconError(f"{where}: '{key}' must be an object of class name -> list of words, "
+                               f"got {type(data[key]).__name__}")
         for cls, words in (data.get(key) or {}).items():
             if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
                 raise LexiconError(f"{where}: {key}[{cls!r}] must be a list of non-empty strings")
@@ -103,9 +106,15 @@ def check_triggers(data: Any, where: str) -> Dict[str, Any]:
     for name, spec in metrics.items():
         if not isinstance(spec, dict) or spec.get("kind") not in ("flow", "stock"):
             raise LexiconError(f"{where}: metrics[{name!r}] needs \"kind\": \"flow\" or \"stock\", got {spec!r}")
+    if not isinstance(data.get("rules") or [], list):
+        raise LexiconError(f"{where}: 'rules' must be a list of {{'noun', 'event', 'metric'}} objects")
     for i, rule in enumerate(data.get("rules") or []):
-        if not isinstance(rule, dict) or not isinstance(rule.get("noun"), str) or not isinstance(rule.get("metric"), str):
+        if (not isinstance(rule, dict) or not isinstance(rule.get("noun"), str) or not isinstance(rule.get("metric"), str)
+                or not isinstance(rule.get("event", ""), str)):
             raise LexiconError(f"{where}: rules[{i}] needs string 'noun' and 'metric' (and optional 'event'), got {rule!r}")
+    modifiers = data.get("modifiers") or []
+    if not isinstance(modifiers, list) or not all(isinstance(w, str) and w.strip() for w in modifiers):
+        raise LexiconError(f"{where}: 'modifiers' must be a list of non-empty strings")
     return data
 
 

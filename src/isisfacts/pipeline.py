@@ -13,7 +13,8 @@ from spacy.tokens import Doc
 from . import extensions
 from .claim import Claim
 from .extensions import parse_published
-from .lexicon import PathLike, check_entries, check_triggers, read_json
+from .claims import check_rule_metrics
+from .lexicon import PathLike, check_entries, check_triggers, load_default, merge_triggers, read_json
 
 COMPONENTS: Tuple[str, ...] = (
     "isis_sentences",
@@ -36,7 +37,9 @@ def extra_lexicon_config(path: PathLike) -> dict:
         config["isis_places"] = {"extra_places": check_entries(data["places"], "places", where)}
     triggers = {k: v for k, v in data.items() if k not in ("actors", "places")}
     if triggers:
-        config["isis_claims"] = {"extra_triggers": check_triggers(triggers, where)}
+        check_triggers(triggers, where)
+        check_rule_metrics(triggers, merge_triggers(load_default("triggers"), triggers), where)
+        config["isis_claims"] = {"extra_triggers": triggers}
     return config
 
 
