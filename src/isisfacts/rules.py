@@ -55,8 +55,7 @@ REPORT_VERBS = regex.compile(
     r"detailed|revealed|reveals|published|released|issued|highlighted|mentioned|estimated|estimates|"
     r"documented|documents|recorded|counted|put|puts|cited|quoted|indicated|showed|shows|warned|"
     r"acknowledged|insisted|emphasized|emphasised|underscored|wrote|tweeted|posted)\b",
-    regex.IGNORECASE,
-)
+)  # case-sensitive: "States" in "United States" is not a verb
 ACCORDING_TO = regex.compile(r"\baccording\s+to\b", regex.IGNORECASE)
 GENERIC_SOURCES = regex.compile(
     r"^(?:the\s+)?(?:statement|release|report|press\s+release|note|officials?|spokes(?:man|woman|person)|"
@@ -580,48 +579,71 @@ def usable_places(ctx: Context, sent: Sentence) -> List[Mention]:
     return out
 
 
-def resolve_place(ctx: Context, sent: Sentence, fig: Figure, state: PlaceState, mentions: List[Mention]) -> List[str]:
-    """The places a figure covers: its own clause, the sentence's scope, else inherited."""
+CLAUSE_SPLIT = frozenset(["while", "whereas", ";", "but", "meanwhile", "although"])
+
+
+def clause_bounds(ctx: Context, sent: Sentence, token: int) -> Tuple[int, int]:
+    """The clause of a token: the sentence cut at "while", "whereas", ";"."""
+    lo, hi = sent.start, sent.end
+    for i in range(token - 1, sent.start - 1, -1):
+        if ctx.words[i] in CLAUSE_SPLIT:
+            lo = i
+            break
+    for i in range(token + 1, sent.end):
+        if ctx.words[i] in CLAUSE_SPLIT:
+            hi = i
+            break
+    return lo, hi
+
+
+def not_destination(ctx: Context, sent: Sentence, fig: Figure, mentions: List[Mention]) -> List[Mention]:
+    if fig.metric != "repatriated":
+        return mentions
     text = ctx.doc.text
-    # the figure's own segment: from the figure to the next figure of the sentence
-    nxt = [f.start for f in sent.figures if f.start > fig.start]
-    seg_end_tok = nxt[0] if nxt else sent.end
-    own = [m for m in mentions if fig.end <= m.start < seg_end_tok]
-    if fig.metric == "repatriated":
-        own = [m for m in own if not DESTINATION.search(text[max(sent.start_char, m.start_char - 40) : m.start_char])]
-    seg_text = ctx.text(fig.end, seg_end_tok)
-    names: List[str] = []
+    return [m for m in mentions if not DESTINATION.search(text[max(sent.start_char, m.start_char - 40) : m.start_char])]
+
+
+def resolve_place(ctx: Context, sent: Sentence, fig: Figure, state: PlaceState, mentions: List[Mention]) -> List[str]:
+    """The places a figure covers, most specific stated, in this order: its own segment
+    ("466 operatives in Syria"), the rest of its clause, the places of the figures it
+    totals ("313 operations, killing 466 in Syria and 220 in Iraq"), a scope cue
+    ("both countries", "the region"), else the places inherited from before."""
+    mentions = not_destination(ctx, sent, fig, mentions)
+    later = sorted(f.start for f in sent.figures if f.start > fig.start)
+    seg_end = later[0] if later else sent.end
+    lo, hi = clause_bounds(ctx, sent, fig.start)
+    own = [m for m in mentions if fig.end <= m.start < seg_end]
     if own:
-        names = place_names(own)
-    elif PLACE_SCOPE_CUES.search(seg_text) and state.region:
-        names = list(state.region)
-    if not names:
-        sentence_level = [m for m in mentions if m.start < fig.start]
-        if fig.metric == "repatriated":
-            sentence_level = [m for m in sentence_level if not DESTINATION.search(text[max(sent.start_char, m.start_char - 40) : m.start_char])]
-        # in a sentence with several figures, places that scope other figures do not scope this one
-        scoped_to_others = []
-        for other in sent.figures:
-            if other is fig or other.start > fig.start:
-                continue
-            o_next = [f.start for f in sent.figures if f.start > other.start]
-            o_end = o_next[0] if o_next else sent.end
-            scoped_to_others += [m for m in sentence_level if other.end <= m.start < o_end]
-        candidates = [m for m in sentence_level if m not in scoped_to_others] or []
-        if candidates:
-            names = place_names(candidates)
-    if not names:
-        sentence_text = ctx.text(sent.start, sent.end)
-        cue = PLACE_SCOPE_CUES.search(sentence_text)
-        if cue and "region" in cue.group(0).lower() and state.last_region_place:
-            names = list(state.last_region_place)
-        elif cue and state.region:
-            names = list(state.region)
-        elif COUNTRY_REF.search(sentence_text) and state.last_country:
-            names = [state.last_country]
-    if not names:
-        names = list(state.running)
-    return names
+        return place_names(own)
+    seg_text = ctx.text(fig.end, seg_end)
+    if PLACE_SCOPE_CUES.search(seg_text) and state.region:
+        return list(state.region)
+    left = [m for m in mentions if lo <= m.start < fig.start]
+    if left:
+        # the nearest place on the left, with those coordinated to it ("in Iraq and Syria")
+        group = [left[-1]]
+        for m in reversed(left[:-1]):
+            gap = ctx.words[m.end : group[0].start]
+            if all(w in (",", "and", "or", "the") for w in gap):
+                group.insert(0, m)
+            else:
+                break
+        return place_names(group)
+    right = [m for m in mentions if seg_end <= m.start < hi]
+    if right and all(f.noun is None or f.metric is None or f.start > fig.start for f in sent.figures):
+        parts = [m for m in right]
+        return place_names(parts)
+    sentence_text = ctx.text(sent.start, sent.end)
+    cue = PLACE_SCOPE_CUES.search(sentence_text)
+    if cue and "region" in cue.group(0).lower() and state.last_region_place:
+        return list(state.last_region_place)
+    if cue and state.region:
+        return list(state.region)
+    if COUNTRY_REF.search(sentence_text) and state.last_country:
+        return [state.last_country]
+    if sentence_level := [m for m in mentions if m.start < lo]:
+        return place_names(sentence_level[-1:])
+    return list(state.running)
 
 
 def update_place_state(ctx: Context, sent: Sentence, state: PlaceState, mentions: List[Mention]) -> None:
@@ -676,12 +698,12 @@ def period_times(ctx: Context, sent: Sentence) -> List[dict]:
     for t in sent.times:
         if time_is_report_date(ctx, t, sent):
             continue
-        before = ctx.doc.text[max(0, t["start_char"] - 2) : t["start_char"]]
+        before = ctx.doc.text[max(0, t["start_char"] - 3) : t["start_char"]]
         after = ctx.doc.text[t["end_char"] : t["end_char"] + 14]
         if t["kind"] == "year" and regex.match(r"\s*(?:[A-Z][\w.-]*\s+)?(?:airstrike|strike|attack|offensive|law|election|report|census|agreement|deal|resolution)", after):
             continue  # "a 2020 US airstrike": a year used as a name
-        if before.endswith("a ") or before.endswith("A "):
-            continue
+        if t["kind"] == "year" and regex.search(r"(?:^|\W)an?\s$", before, regex.IGNORECASE):
+            continue  # "a 2020 airstrike"
         out.append(t)
     return out
 
@@ -708,7 +730,10 @@ def resolve_period(ctx: Context, sent: Sentence, fig: Figure, metric_kind: str, 
             if t["kind"] == "so_far":
                 return None
             if t["kind"] == "anaphoric" or (t["start"] is None and t["kind"] in ("past_n", "this_unit")):
-                return state.running
+                earlier = [x for x in times if x["start"] and x["start_char"] < t["start_char"]]
+                return (earlier[-1]["start"], earlier[-1]["end"]) if earlier else state.running
+            if t["kind"] == "past_n" and state.running and regex.search(r"(?:past|last)\s+(?:year|twelve\s+months|12\s+months)", t["text"], regex.IGNORECASE):
+                return state.running  # "over the past year" after "in 2022": the year already named
             if t["start"]:
                 return t["start"], t["end"]
     return state.running
@@ -742,7 +767,9 @@ def attribution_in(ctx: Context, sent: Sentence, main: Optional[str]) -> Optiona
     """The asserting party of a sentence: "X said", "according to X", "X's statement"."""
     text = ctx.doc.text[sent.start_char : sent.end_char]
     base = sent.start_char
-    actors = [a for a in sent.actors if a.label not in ISIS_NAMES or regex.search(r"\bclaim", text, regex.IGNORECASE) is None]
+    # ISIS is a source only where a statement is its own ("ISIS said", "according to Amaq")
+    actors = [a for a in sent.actors if a.label not in ISIS_NAMES
+              or regex.match(r"\s*(?:said|announced|claimed\s+in\s+a\s+statement)", text[a.end_char - base :])]
     m = ACCORDING_TO.search(text)
     if m:
         after_char = base + m.end()
@@ -756,6 +783,13 @@ def attribution_in(ctx: Context, sent: Sentence, main: Optional[str]) -> Optiona
         named = regex.match(r"\s+(?:the\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})", text[m.end() :])
         if named:
             return named_party(named.group(1), main)
+    owner = regex.search(r"\b(?:in|from)\s+(?:the|a|an|its)\s+", text)
+    for a in sent.actors:
+        follows = text[a.end_char - base : a.end_char - base + 30]
+        ahead = text[max(0, a.start_char - base - 12) : a.start_char - base]
+        if owner and regex.match(r"(?:’s|'s)?\s+(?:statement|release|press\s+release|report|strike\s+(?:summary|report)|update)", follows) \
+                and regex.search(r"\b(?:in|from|to)\s+(?:the|a|an)\s+$", ahead) and a.label not in ISIS_NAMES:
+            return resolve_actor_source(a.label, main)
     verbs = list(REPORT_VERBS.finditer(text))
     if verbs:
         for v in verbs:
@@ -782,6 +816,67 @@ def attribution_in(ctx: Context, sent: Sentence, main: Optional[str]) -> Optiona
             if a.label == headline.group(1) or ctx.doc.text[a.start_char : a.end_char] == headline.group(1):
                 return resolve_actor_source(a.label, main)
     return None
+
+
+KNOWN_AS = regex.compile(r"\b(?:formally|officially|also|better|formerly)\s+known\s+as\b", regex.IGNORECASE)
+
+
+def known_as(ctx: Context) -> Dict[str, str]:
+    """"the Coalition ..., formally known as CJTF-OIR": in this text one name stands for the other."""
+    out: Dict[str, str] = {}
+    for m in KNOWN_AS.finditer(ctx.doc.text):
+        before = [a for a in ctx.actors if a.end_char <= m.start() and m.start() - a.end_char <= 120 and a.label not in ISIS_NAMES]
+        after = [a for a in ctx.actors if a.start_char >= m.end() and a.start_char - m.end() <= 80]
+        if before and after and before[-1].label != after[0].label:
+            out[before[-1].label] = after[-1].label
+    return out
+
+
+def outlet_name(ctx: Context, outlet: Optional[str]) -> Optional[str]:
+    """An outlet that is itself an actor ("U.S. Central Command (press release)") by its canonical name."""
+    if not outlet:
+        return outlet
+    low = outlet.lower()
+    best = None
+    for a in ctx.actors:
+        surface = ctx.doc.text[a.start_char : a.end_char].lower()
+        if low.startswith(surface) and len(surface) >= 3 and (best is None or len(surface) > best[1]):
+            best = (a.label, len(surface))
+    return best[0] if best and best[0] not in ISIS_NAMES else outlet
+
+
+def quote_attributions(ctx: Context, attributions: List[Optional[str]]) -> Dict[int, Optional[str]]:
+    """A quotation running over several sentences is attributed where it closes ('..." SOHR said.')."""
+    out: Dict[int, Optional[str]] = {}
+    text = ctx.doc.text
+    for i, sent in enumerate(ctx.sentences):
+        body = text[sent.start_char : sent.end_char].lstrip()
+        if not body[:1] in ('"', "“") or attributions[i]:
+            continue
+        for j in range(i, min(len(ctx.sentences), i + 4)):
+            other = ctx.sentences[j]
+            if other.paragraph != sent.paragraph:
+                break
+            chunk = text[other.start_char : other.end_char]
+            if ("”" in chunk or (j > i and '"' in chunk) or chunk.count('"') >= 2) and attributions[j]:
+                out[i] = attributions[j]
+                break
+    return out
+
+
+def caption_sentences(ctx: Context) -> Set[int]:
+    """Photo captions and credits: their places and dates are not the story's."""
+    text = ctx.doc.text
+    out: Set[int] = set()
+    previous_credit = -2
+    for sent in ctx.sentences:
+        chunk = text[sent.start_char : sent.end_char]
+        if regex.search(r"\b(?:Photo|Image of|Getty Images|REUTERS/|AFP/|AP/)", chunk):
+            out.add(sent.index)
+            previous_credit = sent.paragraph
+        elif sent.paragraph == previous_credit + 1 and not sent.figures and len(ctx.sentences) > 8:
+            out.add(sent.index)
+    return out
 
 
 def resolve_actor_source(label: str, main: Optional[str]) -> str:
@@ -866,7 +961,14 @@ def resolve_claims(doc: Doc, triggers: dict, published: Optional[dt.date], outle
     reference = published
     if reference is None and doc._.reference_date:
         reference = dt.date.fromisoformat(doc._.reference_date)
-    main = main_source(ctx, [attribution_in(ctx, sent, None) for sent in ctx.sentences])
+    equivalent = known_as(ctx)
+    for a in ctx.actors:
+        a.label = equivalent.get(a.label, a.label)
+    outlet = outlet_name(ctx, outlet)
+    first_pass = [attribution_in(ctx, sent, None) for sent in ctx.sentences]
+    main = main_source(ctx, first_pass)
+    quoted = quote_attributions(ctx, first_pass)
+    captions = caption_sentences(ctx)
     places, periods, sources = PlaceState(), PeriodState(), SourceState(main, outlet)
     claims: List[Tuple[dict, int]] = []
     prev_person: Optional[Figure] = None
@@ -875,7 +977,9 @@ def resolve_claims(doc: Doc, triggers: dict, published: Optional[dt.date], outle
         mentions = usable_places(ctx, sent)
         times = period_times(ctx, sent)
         sentence_text = doc.text[sent.start_char : sent.end_char]
-        attributed = attribution_in(ctx, sent, main)
+        if sent.index in captions:
+            continue
+        attributed = attribution_in(ctx, sent, main) or quoted.get(sent.index)
         if OUTLET_VOICE.search(sentence_text):
             attributed = outlet
         if attributed == "__previous__":
@@ -909,8 +1013,9 @@ def resolve_claims(doc: Doc, triggers: dict, published: Optional[dt.date], outle
                 sources.current = None
         if sent.figures:
             if not attributed and sources.current is None and main:
-                agents = {a.label for a in sent.actors}
-                if main in agents:
+                # "In response, CENTCOM ... has conducted 196 missions": the main source's own account
+                first_figure = sent.figures[0].qstart
+                if any(a.label == main and a.start < first_figure for a in sent.actors):
                     sources.current = main
             for fig in sent.figures:
                 if fig.metric is None or fig.mixed:
@@ -920,10 +1025,15 @@ def resolve_claims(doc: Doc, triggers: dict, published: Optional[dt.date], outle
                 period = resolve_period(ctx, sent, fig, kind, periods, reference, times)
                 source = attributed or sources.current or outlet
                 d = fig.data
+                qualifier = d["qualifier"]
+                k = sent.figures.index(fig)
+                if qualifier == "exact" and fig.anaphoric and k > 0 and ctx.words[fig.qstart - 1] == "and" \
+                        and sent.figures[k - 1].data["qualifier"] in ("approx", "at_least", "at_most"):
+                    qualifier = sent.figures[k - 1].data["qualifier"]  # "roughly 10,000 in Syria and 20,000 in Iraq"
                 claim = {
                     "metric": fig.metric,
                     "value": d["value"],
-                    "qualifier": d["qualifier"],
+                    "qualifier": qualifier,
                 }
                 if d["qualifier"] == "range" and d["value_max"] is not None:
                     claim["value_max"] = d["value_max"]
