@@ -45,7 +45,7 @@ CLAUSE_BREAKS = frozenset("resulted resulting led leading conducted carried said
                           "reported according claimed explained detailed".split())
 LIST_WORDS = frozenset([",", "and", "as", "well", "plus"])
 MIXED_AFTER = regex.compile(
-    r"^\W*(?:,\s*)?(?:mostly|mainly|most\s+of\s+(?:them|whom)|the\s+majority|including|among\s+them)\b"
+    r"^[^.;]{0,30}?(?:,\s*|\()(?:mostly|mainly|most\s+of\s+(?:them|whom)|the\s+majority|including|among\s+them)\b"
     r"|^\s*and\s+(?:their\s+)?famil",
     regex.IGNORECASE,
 )
@@ -609,14 +609,17 @@ def resolve_place(ctx: Context, sent: Sentence, fig: Figure, state: PlaceState, 
     totals ("313 operations, killing 466 in Syria and 220 in Iraq"), a scope cue
     ("both countries", "the region"), else the places inherited from before."""
     mentions = not_destination(ctx, sent, fig, mentions)
-    later = sorted(f.start for f in sent.figures if f.start > fig.start)
+    later = sorted(f.qstart for f in sent.figures if f.start > fig.start and f.metric)
     seg_end = later[0] if later else sent.end
     lo, hi = clause_bounds(ctx, sent, fig.start)
     own = [m for m in mentions if fig.end <= m.start < seg_end]
     if own:
         return place_names(own)
     seg_text = ctx.text(fig.end, seg_end)
-    if PLACE_SCOPE_CUES.search(seg_text) and state.region:
+    cue = PLACE_SCOPE_CUES.search(seg_text)
+    if cue and "region" in cue.group(0).lower() and state.last_region_place and not state.region:
+        return list(state.last_region_place)
+    if cue and state.region:
         return list(state.region)
     left = [m for m in mentions if lo <= m.start < fig.start]
     if left:
@@ -630,7 +633,7 @@ def resolve_place(ctx: Context, sent: Sentence, fig: Figure, state: PlaceState, 
                 break
         return place_names(group)
     right = [m for m in mentions if seg_end <= m.start < hi]
-    if right and all(f.noun is None or f.metric is None or f.start > fig.start for f in sent.figures):
+    if right and not any(f.metric and lo <= f.start < fig.start for f in sent.figures):
         parts = [m for m in right]
         return place_names(parts)
     sentence_text = ctx.text(sent.start, sent.end)
@@ -660,7 +663,7 @@ def update_place_state(ctx: Context, sent: Sentence, state: PlaceState, mentions
     distinct = list(dict.fromkeys(countries))
     if len(distinct) >= 2:
         state.region = distinct[:2] if {"Iraq", "Syria"} - set(distinct) else ["Iraq", "Syria"]
-    regions = [m for m in mentions if m.kind in ("region", "province", "city", "town")]
+    regions = [m for m in mentions if m.kind == "region"] or [m for m in mentions if m.kind in ("province", "city", "town")]
     if regions:
         state.last_region_place = place_names(regions[-1:])
     if opening and sent.figures:
@@ -682,7 +685,9 @@ class PeriodState:
 def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
     """"said on Thursday", "released on Tuesday": the day of the report, not of the count."""
     before = ctx.doc.text[max(sent.start_char, t["start_char"] - 40) : t["start_char"]]
-    if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and REPORT_VERBS.search(before[-30:]):
+    after = ctx.doc.text[t["end_char"] : t["end_char"] + 14]
+    if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and (
+            REPORT_VERBS.search(before[-30:]) or REPORT_VERBS.match(after.lstrip())):
         return True
     if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and regex.search(
             r"\b(?:released|published|issued|statement|release|report|press\s+conference|account|site|website|"
@@ -740,7 +745,8 @@ def resolve_period(ctx: Context, sent: Sentence, fig: Figure, metric_kind: str, 
 
 
 def update_period_state(ctx: Context, sent: Sentence, state: PeriodState, times: List[dict]) -> None:
-    resolved = [t for t in times if t["start"] and t["kind"] not in ("so_far", "anaphoric")]
+    resolved = [t for t in times if t["start"] and t["kind"] not in ("so_far", "anaphoric")
+                and not (t["kind"] == "past_n" and state.running)]
     flows = [t for t in resolved if t["start"] != t["end"] or t["kind"] in ("weekday", "relative", "date", "began")]
     if flows:
         fronted = [t for t in flows if t["start_char"] - sent.start_char <= 6]
@@ -988,7 +994,7 @@ def resolve_claims(doc: Doc, triggers: dict, published: Optional[dt.date], outle
             classify(ctx, sent, prev_person)
             if previous_sentence is not None and TOTAL_REFERENCE.search(sentence_text):
                 # "The figure, which includes 136 SDF members and 93 civilians": the total before mixed them
-                nouns = {f.noun for f in sent.figures if f.metric}
+                nouns = {f.noun for f in sent.figures if f.noun}
                 if len(nouns) >= 2:
                     for f in previous_sentence.figures:
                         if f.noun in ("person",):

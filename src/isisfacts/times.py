@@ -173,10 +173,11 @@ class Resolver:
         ref = self.reference
         if kind == "range":
             a, b = self.date_piece(g["a"]), self.date_piece(g["b"])
-            if b and not a:  # "January to June 2024": the first month takes the second's year
+            if b and not regex.search(YEAR, g["a"]) and not regex.match(r"\s*(?:last|this)\b", g["a"], regex.IGNORECASE):
+                # "January to June 2024": the first month takes the second's year
                 a = self.date_piece(f"{g['a']} {b[0].year}")
-            if a and b and a[0] > b[1] and not regex.search(YEAR, g["a"]):
-                a = self.date_piece(f"{g['a']} {b[0].year}")
+                if a and a[0] > b[1]:  # "November to February 2024"
+                    a = self.date_piece(f"{g['a']} {b[0].year - 1}")
             return (a[0], b[1]) if a and b and a[0] <= b[1] else None
         if kind == "year_range":
             a, b = int(g["a"]), g["b"]
