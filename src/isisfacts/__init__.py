@@ -11,6 +11,8 @@ from . import actors, claims, numbers, places, sentences, times  # noqa: F401 - 
 from .claim import METRICS, QUALIFIERS, Claim, Evidence, Period
 from .lexicon import LexiconError
 from .pipeline import COMPONENTS, add_to, extract, load, make_doc, pipe
+from .frames import to_frame
+from .render import render
 
 __version__ = "0.1.0"
 __all__ = [
@@ -26,4 +28,6 @@ __all__ = [
     "load",
     "make_doc",
     "pipe",
+    "render",
+    "to_frame",
 ]
