@@ -81,6 +81,7 @@ FOREIGN = frozenset("us u.s. american america coalition foreign international fr
                     "italian australian canadian dutch spanish norwegian danish nato western allied "
                     "u.s.-led us-led".split())
 ISIS_NAMES = frozenset(["ISIS"])
+ISIS_WORDS = frozenset("militants jihadists terrorists insurgents extremists enemy jihadist militant terrorist".split())
 
 
 # ---------------------------------------------------------------------------
@@ -199,6 +200,12 @@ class Context:
         self.places = [self._mention(s) for s in spans_with(doc, places_key)]
         self.actors = [self._mention(s) for s in spans_with(doc, actors_key)]
         self.token_starts = [t.idx for t in doc]
+        self.about_isis = any(a.label in ISIS_NAMES for a in self.actors) or bool(set(self.words) & ISIS_WORDS)
+        self.time_tokens: Set[int] = set()
+        for t in doc._.isis_times or []:
+            span = doc.char_span(t["start_char"], t["end_char"], alignment_mode="expand")
+            if span is not None:
+                self.time_tokens.update(range(span.start, span.end))
         text = doc.text
         breaks = [m.start() for m in regex.finditer(r"\n", text)]
         self.sentences: List[Sentence] = []
@@ -255,6 +262,8 @@ def scan_noun(ctx: Context, fig: Figure, sent: Sentence) -> None:
     unknown = 0
     while i < limit:
         w = words[i]
+        if i in ctx.time_tokens or w[:1].isdigit():
+            break
         actor = ctx.actor_at(i)
         if actor is not None and actor.kind in ("security", "us_military") and actor.label not in ISIS_NAMES:
             # "Nine Peshmerga", "28 of Asayish", "members of the SDF"
@@ -283,6 +292,10 @@ def scan_noun(ctx: Context, fig: Figure, sent: Sentence) -> None:
         if ev is not None or w in STOP_NOUN_SCAN or w in AUX or not w[:1].isalnum():
             break
         if w in CLAUSE_BREAKS:
+            break
+        if head is not None:
+            head = None  # "75 ISIS targets": what came before was a modifier of an unknown noun
+            unknown += 1
             break
         unknown += 1
         if unknown > 3:
@@ -453,6 +466,8 @@ def classify(ctx: Context, sent: Sentence, prev_person: Optional[Figure]) -> Non
         ante = None
         if fig.anaphoric:
             ante = antecedent(ctx, fig, sent, prev_person)
+            if fig.noun is None and ante is not None and ante.sent == fig.sent:
+                fig.noun = ante.noun  # "2,500 troops in Iraq and about 900 in Syria"
             if fig.noun is None:
                 fig.noun = left_noun(ctx, fig, sent)
             if fig.noun is None and ante is not None:
@@ -504,6 +519,12 @@ def classify(ctx: Context, sent: Sentence, prev_person: Optional[Figure]) -> Non
         if noun in ("isis_member", "security", "leader") and FAMILIES_AFTER.search(after):
             fig.mixed = True  # "5,000 fighters and their families": not a count of fighters
             continue
+        if fig.event_span and fig.event_span[0] >= 2 and ctx.words[fig.event_span[0] - 1] == "or" and \
+                ctx.lex.event_class.get((ctx.words[fig.event_span[0] - 2],)) not in (None, fig.event):
+            continue  # "killed or captured 25": two metrics with no split
+        if fig.event_span and fig.event_span[1] + 1 < len(ctx.words) and ctx.words[fig.event_span[1]] == "or" and \
+                ctx.lex.event_class.get((ctx.words[fig.event_span[1] + 1],)) not in (None, fig.event):
+            continue
         if fig.data["vague"] and (fig.event is None or fig.event_span and fig.event_span[0] < fig.qstart - 6):
             continue  # "hundreds of fighters" with nothing said of them is not a figure
         if fig.data["spelled"] and fig.data["value"] == 1 and (fig.anaphoric or fig.noun is None):
@@ -513,6 +534,12 @@ def classify(ctx: Context, sent: Sentence, prev_person: Optional[Figure]) -> Non
         fig.metric = ctx.lex.metric(noun, fig.event)
         if fig.metric is None and noun == "isis_member" and fig.event == "deployed":
             fig.metric = ctx.lex.metric(noun, "at_large")
+        if noun == "isis_member" and fig.event in (None, "at_large", "deployed") and not ctx.about_isis:
+            fig.metric = None  # nothing in the text says these are ISIS's
+        before = [a for a in sent.actors if a.end <= fig.qstart]
+        if noun == "isis_member" and before and before[-1].label not in ISIS_NAMES and \
+                ctx.words[fig.noun_end - 1] in ("members", "member") and fig.event is None:
+            fig.metric = None  # "the Coalition, which has more than 80 members"
 
 
 def linked_event(ctx: Context, sent: Sentence, k: int, figure_starts: Set[int]) -> Optional[Tuple[str, int, int]]:
