@@ -43,7 +43,7 @@ QUALIFIER_OF = {w: q for q, words in QUALIFIERS.items() for w in words}
 
 WORD_NUM = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b"  # \b: "sixty" is not "six" + "ty"
 SPELLED = rf"(?:{WORD_NUM}(?:[- ]{WORD_NUM})?(?:\s+(?:hundred|thousand|million)(?:\s+(?:and\s+)?{WORD_NUM}(?:[- ]{WORD_NUM})?)?)*|an?\s+(?:hundred|thousand|dozen|million))"
-DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s*(?:million|billion|thousand|bn|m(?![\w-])|k(?![\w-])))?"
+DIGITS = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)(?:\s*(?:million|billion|thousand|bn|m(?![\w-])|k(?![\w-])))?"
 VAGUE_RE = r"(?:tens\s+of\s+thousands|hundreds\s+of\s+thousands|dozens|scores|hundreds|thousands|millions)(?=\s+of\b|\s+(?:more\s+)?\w)"
 ONE = rf"(?:{DIGITS}|{SPELLED})"
 QUAL = "|".join(sorted((regex.escape(q).replace(r"\ ", r"\s+") for q in QUALIFIER_OF), key=len, reverse=True))
@@ -117,7 +117,8 @@ def parse_value(text: str) -> Optional[float]:
     (1200000.0, 2500.0, 8.0)
     """
     text = text.strip()
-    m = regex.fullmatch(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(\w*)", text)
+    # ASCII digits only: float() cannot read every character that \d matches
+    m = regex.fullmatch(r"([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)\s*(\w*)", text)
     if m:
         number = float(m.group(1).replace(",", ""))
         scale = m.group(2).lower()
