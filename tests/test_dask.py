@@ -7,12 +7,12 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Dict, List
+from typing import List
 
 import pytest
 
 import isisfacts
-from isisfacts import dask_engine
+from isisfacts import dask_engine, records
 from isisfacts.dask_engine import Options, Partition, jsonl_cuts, plan_partitions
 
 try:
@@ -60,18 +60,18 @@ def write_corpus(path: Path, copies: int = 1) -> List[dict]:
     return good
 
 
-def local_claims(text: str, published=None, outlet=None) -> List[Dict]:
-    return [c.to_dict() for c in isisfacts.extract(text, published=published, outlet=outlet)]
-
-
 # ------------------------------------------------------------------ planning (no dask needed)
 
 
 def lines_read(path: Path, size: int) -> List[tuple]:
     """(line number, line) for every line the partitions of ``size`` bytes read, in order."""
-    return [(n, raw.decode().rstrip("\n"))
-            for start, end, first in jsonl_cuts(str(path), size)
-            for n, raw in dask_engine.iter_jsonl_range(str(path), start, end, first)]
+    out = []
+    with open(path, "rb") as handle:
+        for start, end, first in jsonl_cuts(str(path), size):
+            handle.seek(start)
+            lines = iter(dask_engine._Range(handle, end).readline, b"")
+            out.extend((n, raw.decode().rstrip("\n")) for n, raw in enumerate(lines, start=first))
+    return out
 
 
 def test_jsonl_cuts_read_every_line_exactly_once(tmp_path):
@@ -93,14 +93,16 @@ def test_jsonl_cuts_without_final_newline_and_long_lines(tmp_path, monkeypatch):
     assert jsonl_cuts(str(path), 20) == [(0, 101, 1), (101, 144, 2), (144, 147, 4)]
 
 
-def test_plan_groups_text_files_and_keeps_csv_whole(tmp_path):
+def test_plan_groups_whole_files(tmp_path):
     for i in range(5):
         (tmp_path / "txt" / f"{i}.txt").parent.mkdir(exist_ok=True)
         (tmp_path / "txt" / f"{i}.txt").write_text(TEXTS[i], encoding="utf-8")
     (tmp_path / "t.csv").write_text("id,text\nx,hello\n", encoding="utf-8")
     parts = plan_partitions([str(tmp_path / "txt"), str(tmp_path / "t.csv")], files_per_partition=2)
-    assert [(p.kind, len(p.files)) for p in parts] == [("txt", 2), ("txt", 2), ("txt", 1), ("csv", 0)]
-    assert [p.index for p in parts] == list(range(4))
+    # a CSV is never cut: quoted fields may hold newlines
+    assert [(p.kind, len(p.files)) for p in parts] == [("files", 2), ("files", 2), ("files", 2)]
+    assert parts[-1].files[-1] == (str(tmp_path / "t.csv"), False)
+    assert [p.index for p in parts] == list(range(3))
     assert Partition.from_dict(parts[0].to_dict()) == parts[0]
 
 
@@ -135,31 +137,40 @@ def read_parts(out: Path) -> List[dict]:
     return list(dask_engine.read_output(out))
 
 
+def local_records(inputs: List[str]) -> List[dict]:
+    """What ``--engine local`` writes for ``inputs``: the reference."""
+    nlp = isisfacts.load()
+    return [records.annotate_record(nlp, r) for r in records.iter_records(inputs)]
+
+
+def as_set(outs: List[dict]) -> List[str]:
+    """Records compared as a multiset: the dask engine keeps no global order."""
+    return sorted(json.dumps(o, sort_keys=True) for o in outs)
+
+
 @needs_dask
 def test_same_records_as_local_engine(client, tmp_path):
     corpus = tmp_path / "mixed.jsonl"
-    good = write_corpus(corpus, copies=3)
+    write_corpus(corpus, copies=3)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for i, text in enumerate(TEXTS[:3]):
+        (folder / f"note{i}.txt").write_text(text, encoding="utf-8")
+    (folder / "table.csv").write_text('id,text\nc1,"%s"\nc2,\n' % TEXTS[4], encoding="utf-8")
+    (folder / "image.bin").write_bytes(b"\x89PNG\0\0binary")
+    (folder / "more.jsonl").write_text(corpus.read_text(encoding="utf-8"), encoding="utf-8")
+    inputs = [str(GOLD / "regional.jsonl"), str(corpus), str(folder)]
     out = tmp_path / "out"
-    summary = dask_engine.annotate([str(GOLD / "regional.jsonl"), str(corpus)], out, client=client, partition_bytes=4000)
-    assert summary.partitions > 4  # the gold files and ours are really cut
-    records = read_parts(out)
-    by_id = {r["id"]: r for r in records}
-    assert len(by_id) == len(records) == summary.documents == 22 + len(good) + 3
-
-    gold = [json.loads(line) for line in open(GOLD / "regional.jsonl", encoding="utf-8")]
-    for rec in gold + good:
-        if "id" not in rec:
-            continue  # checked below, with its FILE:LINE id
-        rid = rec["id"]
-        assert by_id[rid]["claims"] == local_claims(rec["text"], rec.get("published"), rec.get("outlet")), rid
-    # ids made from FILE:LINE, and error records keep their line numbers
-    per_copy = len(TEXTS) + 1
-    for copy in range(3):
-        line = copy * per_copy + 3
-        assert by_id[f"{corpus}:{line}"]["claims"] == local_claims(TEXTS[2], "2024-04-02", "Test Wire")
-    errors = {r["id"]: r["error"]["line"] for r in records if "error" in r}
-    assert errors == {f"{corpus}:7": 7, f"{corpus}:14": 14, "no-text": 21}
-    assert summary.errors == 3 and summary.claims == sum(len(r.get("claims", ())) for r in records)
+    summary = dask_engine.annotate(inputs, out, client=client, partition_bytes=4000,
+                                   files_per_partition=2)
+    assert summary.partitions > 6  # the JSONL files are really cut, the small files grouped
+    got = read_parts(out)
+    expected = local_records(inputs)
+    assert as_set(got) == as_set(expected)
+    assert summary.documents == len(expected) and summary.errors == sum("error" in o for o in expected)
+    # error records keep their file's line numbers, across partition boundaries
+    lines = {o["error"]["line"] for o in got if o.get("error", {}).get("file") == str(corpus)}
+    assert lines == {7, 14, 21}
 
 
 @needs_dask
@@ -191,7 +202,7 @@ def test_resume_refuses_another_plan(client, tmp_path):
     dask_engine.annotate([str(corpus)], out, client=client, partition_bytes=300)
     with pytest.raises(ValueError, match="other inputs or options"):
         dask_engine.annotate([str(corpus)], out, client=client, partition_bytes=300, resume=True,
-                             options=Options(text_field="body"))
+                             options=Options(fields=records.Fields(text="body")))
 
 
 @needs_dask
@@ -222,3 +233,53 @@ def test_a_worker_killed_mid_run_loses_nothing(client, tmp_path):
     assert len(keys) == len(set(keys)) == expected == summary.documents
     assert not list(out.glob(".*.tmp"))
     client.wait_for_workers(2, timeout=60)  # the nanny restarts it, for the tests after this one
+
+
+@needs_dask
+def test_bag_and_dataframe_match_local(client, tmp_path):
+    import dask.bag as db
+    import dask.dataframe as dd
+    import pandas as pd
+
+    import isisfacts.dask
+
+    items = [{"id": f"b{i}", "text": t, "published": "2024-04-02"} for i, t in enumerate(TEXTS)]
+    items.append({"id": "bad", "text": ""})
+    got = isisfacts.dask.annotate_bag(db.from_sequence(items, npartitions=3)).compute()
+    nlp = isisfacts.load()
+    expected = [records.annotate_record(nlp, records.from_mapping(item, records.Fields(), "x", 1))
+                for item in items]
+    assert got[:-1] == expected[:-1] and got[-1]["error"]["reason"] == expected[-1]["error"]["reason"]
+
+    frame = pd.DataFrame({"doc": [i["id"] for i in items], "body": [i["text"] for i in items]})
+    table = isisfacts.dask.annotate_dataframe(dd.from_pandas(frame, npartitions=2), text_col="body",
+                                              id_col="doc").compute()
+    claims = [o for out in expected[:-1] for o in records.output_rows({**out, "published": None})]
+    assert sorted(table.loc[table.metric.notna(), "value"].tolist()) == sorted(
+        r["value"] for r in claims if r["metric"])
+    assert table.loc[table.id == "bad", "error_reason"].tolist() == [expected[-1]["error"]["reason"]]
+
+
+@needs_dask
+def test_cli_on_a_running_scheduler(client, tmp_path, capsys):
+    from isisfacts.cli import main
+
+    corpus = tmp_path / "c.jsonl"
+    write_corpus(corpus, copies=2)
+    address = client.scheduler.address
+    assert main(["annotate", str(corpus), "-o", str(tmp_path / "d.jsonl"), "--engine", "dask",
+                 "--scheduler", address, "--partition-size", "300", "-q"]) == 0
+    assert main(["annotate", str(corpus), "-o", str(tmp_path / "l.jsonl"), "-j", "1", "-q"]) == 0
+    assert as_set(json.loads(x) for x in open(tmp_path / "d.jsonl")) == as_set(
+        json.loads(x) for x in open(tmp_path / "l.jsonl"))
+    assert not (tmp_path / "d.jsonl.parts").exists()
+    assert main(["annotate", "-", "-o", str(tmp_path / "x"), "--engine", "dask"]) == 2
+    assert "stdin" in capsys.readouterr().err
+
+
+def test_cli_without_dask_says_how_to_install(tmp_path, monkeypatch, capsys):
+    from isisfacts.cli import main
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    assert main(["annotate", str(GOLD), "-o", str(tmp_path / "x"), "--engine", "dask"]) == 2
+    assert "pip install 'isisfacts[dask]'" in capsys.readouterr().err

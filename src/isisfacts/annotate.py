@@ -148,6 +148,10 @@ def fail(message: str, code: int = 2) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.engine == "dask":  # partitions, part files and resume of its own: see dask_engine
+        from .dask_engine import run_cli
+
+        return run_cli(args)
     fmt = rec.output_format(args.output, args.format)
     if fmt is None:
         return fail(f"{args.output}: cannot tell the output format; end it in .jsonl, .csv or .parquet "
@@ -255,4 +259,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--max-text-chars", type=positive, default=rec.DEFAULT_MAX_TEXT_CHARS, metavar="N",
                         help="longer texts become error records (default: %(default)s)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="local worker processes, or Dask (pip install 'isisfacts[dask]'; see docs/scaling.md)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="with --engine dask: a running scheduler (tcp://host:8786); default: a LocalCluster")
+    from .dask_engine import add_arguments
+
+    add_arguments(parser)
     parser.set_defaults(func=run)

@@ -18,6 +18,7 @@ The output is the same set of records as ``--engine local``; their order differs
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -25,7 +26,10 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import IO, Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+
+from . import records as rec
+from .records import DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_TEXT_CHARS, Fields, Record
 
 INSTALL_HINT = "the dask engine needs dask and distributed: pip install 'isisfacts[dask]'"
 MANIFEST = "_partitions.json"
@@ -33,7 +37,6 @@ DEFAULT_PARTITION_BYTES = 32 << 20
 # Many small .txt files go together: one task per article would drown the
 # scheduler in tiny tasks (its overhead is about a millisecond a task).
 DEFAULT_FILES_PER_PARTITION = 500
-INPUT_SUFFIXES = (".jsonl", ".txt", ".csv")
 _SCAN_CHUNK = 1 << 20
 
 
@@ -54,9 +57,9 @@ def require_dask() -> None:
 class Partition:
     """One task's share of the input: a byte range of a JSONL file, or whole files.
 
-    ``kind`` is ``"jsonl"`` (lines starting in ``[start, end)`` of ``path``; the
-    first of them is line ``first_line``), ``"csv"`` (the whole file ``path``) or
-    ``"txt"`` (the files in ``files``, one document each).
+    ``kind`` is ``"jsonl"`` (the lines starting in ``[start, end)`` of ``path``; the
+    first of them is line ``first_line``) or ``"files"`` (each of ``files``, a
+    ``(path, found_in_a_directory)`` pair, read as ``isisfacts annotate`` reads it).
     """
 
     index: int
@@ -65,7 +68,7 @@ class Partition:
     start: int = 0
     end: int = 0
     first_line: int = 1
-    files: Tuple[str, ...] = ()
+    files: Tuple[Tuple[str, bool], ...] = ()
 
     @property
     def name(self) -> str:
@@ -73,24 +76,24 @@ class Partition:
 
     def to_dict(self) -> Dict[str, Any]:
         data = asdict(self)
-        data["files"] = list(self.files)
+        data["files"] = [list(f) for f in self.files]
         return data
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any]) -> "Partition":
-        return cls(**{**data, "files": tuple(data.get("files") or ())})
+        return cls(**{**data, "files": tuple((p, bool(d)) for p, d in data.get("files") or ())})
 
 
 @dataclass(frozen=True)
 class Options:
-    """What decides the content of an output record (kept in the manifest)."""
+    """What decides the content of the output (kept in the manifest, checked on resume)."""
 
-    text_field: str = "text"
-    id_field: str = "id"
-    date_field: str = "published"
-    outlet_field: str = "outlet"
+    fields: Fields = Fields()
+    input_format: Optional[str] = None
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
     extra_lexicon: Optional[str] = None
-    batch_size: int = 64
+    batch_size: int = 32
     fmt: str = "jsonl"
 
 
@@ -115,19 +118,18 @@ class Summary:
 # --------------------------------------------------------------------------- planning
 
 
-def expand_inputs(inputs: Sequence[str]) -> List[str]:
-    """Files named or found under directories (recursively), in a stable order."""
-    out: List[str] = []
+def expand_inputs(inputs: Sequence[str]) -> List[Tuple[str, bool]]:
+    """``(path, found_in_a_directory)`` for every file, in the order ``annotate`` reads them."""
+    out: List[Tuple[str, bool]] = []
     for name in inputs:
         if name == "-":
             raise ValueError("--engine dask cannot read stdin: workers read the input files "
                              "themselves; save the stream to a file first")
         path = Path(name)
         if path.is_dir():
-            out.extend(str(p) for p in sorted(path.rglob("*"))
-                       if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
-        elif path.is_file():
-            out.append(str(path))
+            out.extend((str(p), True) for p in rec.walk(path))
+        elif path.exists():
+            out.append((str(path), False))
         else:
             raise ValueError(f"{name}: no such file or directory")
     return out
@@ -174,40 +176,38 @@ def jsonl_cuts(path: str, partition_bytes: int) -> List[Tuple[int, int, int]]:
 
 
 def plan_partitions(inputs: Sequence[str], partition_bytes: int = DEFAULT_PARTITION_BYTES,
-                    files_per_partition: int = DEFAULT_FILES_PER_PARTITION) -> List[Partition]:
+                    files_per_partition: int = DEFAULT_FILES_PER_PARTITION,
+                    input_format: Optional[str] = None) -> List[Partition]:
     """Cut the inputs into partitions, in input order.
 
     A JSONL file becomes byte ranges of about ``partition_bytes`` aligned to line
-    starts; a CSV file is one partition (quoted fields may hold newlines, so it
-    cannot be cut at an arbitrary line); consecutive text files are grouped, up to
-    ``files_per_partition`` files or ``partition_bytes`` bytes.
+    starts. Every other file (``.txt``, ``.csv`` whose quoted fields may hold
+    newlines, and the binary or unknown files that become error records) is read
+    whole; consecutive ones are grouped, up to ``files_per_partition`` files or
+    ``partition_bytes`` bytes.
     """
     parts: List[Partition] = []
-    group: List[str] = []
+    group: List[Tuple[str, bool]] = []
     group_bytes = 0
 
     def flush() -> None:
         nonlocal group, group_bytes
         if group:
-            parts.append(Partition(len(parts), "txt", files=tuple(group)))
+            parts.append(Partition(len(parts), "files", files=tuple(group)))
         group, group_bytes = [], 0
 
-    for path in expand_inputs(inputs):
-        suffix = Path(path).suffix.lower()
-        if suffix in (".jsonl", ".csv"):
+    for path, in_directory in expand_inputs(inputs):
+        if rec.input_kind(path, input_format) == "jsonl" and not (in_directory and rec.looks_binary(Path(path))):
             flush()
-            if suffix == ".csv":
-                parts.append(Partition(len(parts), "csv", path=path))
-                continue
             for start, end, line in jsonl_cuts(path, partition_bytes):
                 parts.append(Partition(len(parts), "jsonl", path=path, start=start, end=end,
                                        first_line=line))
-        else:
-            size = os.path.getsize(path)
-            if group and (len(group) >= files_per_partition or group_bytes + size > partition_bytes):
-                flush()
-            group.append(path)
-            group_bytes += size
+            continue
+        size = os.path.getsize(path)
+        if group and (len(group) >= files_per_partition or group_bytes + size > partition_bytes):
+            flush()
+        group.append((path, in_directory))
+        group_bytes += size
     flush()
     return parts
 
@@ -215,86 +215,49 @@ def plan_partitions(inputs: Sequence[str], partition_bytes: int = DEFAULT_PARTIT
 # --------------------------------------------------------------------------- reading
 
 
-def iter_jsonl_range(path: str, start: int, end: int, first_line: int) -> Iterator[Tuple[int, bytes]]:
-    """``(line number, raw line)`` for the lines that start in ``[start, end)``."""
-    with open(path, "rb") as f:
-        f.seek(start)
-        pos, line_no = start, first_line
-        while pos < end:
-            raw = f.readline()
-            if not raw:
-                break
-            yield line_no, raw
-            pos += len(raw)
-            line_no += 1
+class _Range:
+    """A binary file seen only up to byte ``end`` (what ``records.read_jsonl`` reads)."""
+
+    def __init__(self, handle: IO[bytes], end: int):
+        self.handle, self.left = handle, end - handle.tell()
+
+    def readline(self, limit: int = -1) -> bytes:
+        if self.left <= 0:
+            return b""
+        line = self.handle.readline(self.left if limit is None or limit < 0 else min(limit, self.left))
+        self.left -= len(line)
+        return line
 
 
-def _source_record(data: Any, where: str, line: Optional[int], options: Options) -> Dict[str, Any]:
-    """An input record ``{"id", "text", "published", "outlet", "line"}`` or ``{"id", "error"}``."""
-    default_id = f"{where}:{line}" if line is not None else where
-    if not isinstance(data, dict):
-        return _error(default_id, line, f"expected a JSON object, got {type(data).__name__}")
-    rid = data.get(options.id_field)
-    rid = str(rid) if rid not in (None, "") else default_id
-    text = data.get(options.text_field)
-    if text is None:
-        return _error(rid, line, f"no {options.text_field!r} field")
-    if not isinstance(text, str):
-        return _error(rid, line, f"{options.text_field!r} is a {type(text).__name__}, not a string")
-    if not text.strip():
-        return _error(rid, line, f"{options.text_field!r} is empty")
-    return {"id": rid, "text": text, "line": line, "published": data.get(options.date_field),
-            "outlet": data.get(options.outlet_field)}
+def read_partition(part: Partition, options: Options) -> Iterator[Record]:
+    """The input records of a partition, in input order, exactly as a local run reads them."""
+    if part.kind == "files":
+        for path, in_directory in part.files:
+            yield from rec.read_file(Path(path), options.fields, options.max_record_bytes,
+                                     options.input_format, in_directory=in_directory)
+        return
+    shift = part.first_line - 1
+    with open(part.path, "rb") as handle:
+        handle.seek(part.start)
+        for record in rec.read_jsonl(_Range(handle, part.end), part.path, options.fields,
+                                     options.max_record_bytes):
+            if shift and record.line is not None:
+                # read_jsonl counts lines from the range's start; make them the file's.
+                # An id read from the record is kept; only the FILE:LINE fallback moves.
+                line = record.line + shift
+                rid = f"{part.path}:{line}" if record.id == f"{part.path}:{record.line}" else record.id
+                record = dataclasses.replace(record, id=rid, line=line)
+            yield record
 
 
-def _error(rid: str, line: Optional[int], reason: str) -> Dict[str, Any]:
-    return {"id": rid, "error": {"line": line, "reason": reason}}
-
-
-def read_partition(part: Partition, options: Options) -> Iterator[Dict[str, Any]]:
-    """The input records of a partition, in input order (see ``_source_record``)."""
-    if part.kind == "jsonl":
-        for line_no, raw in iter_jsonl_range(part.path, part.start, part.end, part.first_line):
-            if not raw.strip():
-                continue
-            try:
-                data = json.loads(raw)
-            except ValueError as err:
-                yield _error(f"{part.path}:{line_no}", line_no, f"not valid JSON: {err}")
-                continue
-            yield _source_record(data, part.path, line_no, options)
-    elif part.kind == "csv":
-        import csv
-
-        with open(part.path, newline="", encoding="utf-8", errors="replace") as f:
-            for row_no, row in enumerate(csv.DictReader(f), start=2):
-                yield _source_record(row, part.path, row_no, options)
-    else:
-        for path in part.files:
-            text = Path(path).read_bytes().decode("utf-8", errors="replace")
-            yield _source_record({options.text_field: text, options.id_field: path}, path, None,
-                                 options)
-
-
-def annotate_records(records: Iterable[Dict[str, Any]], options: Options) -> Iterator[Dict[str, Any]]:
-    """Output records for input records, in order, with the process's cached pipeline."""
-    from .extensions import parse_published
-    from .pipeline import extract, load
+def annotate_partition(part: Partition, options: Options) -> Iterator[Dict[str, Any]]:
+    """Output records of a partition, batch by batch, with the process's cached pipeline."""
+    from .annotate import batches
+    from .pipeline import load
 
     nlp = load(options.extra_lexicon)  # cached per process: built once per worker
-    for rec in records:
-        if "error" in rec:
-            yield rec
-            continue
-        try:
-            date = parse_published(rec.get("published"))
-            outlet = rec.get("outlet") if isinstance(rec.get("outlet"), str) else None
-            claims = extract(rec["text"], published=date, outlet=outlet, nlp=nlp)
-        except (TypeError, ValueError) as err:
-            yield _error(rec["id"], rec.get("line"), str(err))
-            continue
-        yield {"id": rec["id"], "published": date.isoformat() if date else None,
-               "claims": [c.to_dict() for c in claims]}
+    for batch in batches(read_partition(part, options), options.batch_size):
+        yield from rec.annotate_batch(nlp, batch, options.batch_size, options.max_text_chars)
 
 
 # --------------------------------------------------------------------------- running
@@ -311,18 +274,19 @@ def run_partition(part: Partition, out_dir: str, options: Options) -> Dict[str, 
     final = Path(out_dir) / f"{part.name}.{options.fmt}"
     tmp = Path(out_dir) / f".{part.name}.{uuid.uuid4().hex}.tmp"
     try:
-        with open(tmp, "w", encoding="utf-8") as writer:
-            for out in annotate_records(read_partition(part, options), options):
+        with rec.open_writer(str(tmp), options.fmt) as writer:
+            for out in annotate_partition(part, options):
                 stats["documents"] += 1
                 if "error" in out:
                     stats["errors"] += 1
                 else:
                     stats["claims"] += len(out.get("claims") or ())
-                writer.write(json.dumps(out, ensure_ascii=False) + "\n")
+                writer.write(out)
         os.replace(tmp, final)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        for left in (tmp, Path(f"{tmp}.partial")):  # parquet builds under .partial
+            if left.exists():
+                left.unlink()
     return {**stats, "part": str(final)}
 
 
@@ -342,7 +306,7 @@ def _prepare(out_dir: Path, parts: List[Partition], options: Options, resume: bo
         for stale in out_dir.glob("part-*"):
             stale.unlink()
     # Temporary part files are left only by killed attempts; none is running now.
-    for stale in out_dir.glob(".part-*.tmp"):
+    for stale in out_dir.glob(".part-*.tmp*"):
         stale.unlink()
     tmp = out_dir / f".{MANIFEST}.tmp"
     tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
@@ -370,7 +334,7 @@ def annotate(inputs: Sequence[str], out_dir: os.PathLike, *, client: Any = None,
 
     started = time.perf_counter()
     out = Path(out_dir).resolve()
-    parts = plan_partitions(inputs, partition_bytes, files_per_partition)
+    parts = plan_partitions(inputs, partition_bytes, files_per_partition, options.input_format)
     _prepare(out, parts, options, resume)
     summary = Summary(partitions=len(parts))
     todo = [p for p in parts if not (resume and (out / f"{p.name}.{options.fmt}").exists())]
@@ -406,7 +370,7 @@ def annotate(inputs: Sequence[str], out_dir: os.PathLike, *, client: Any = None,
         for thing in own:
             thing.close()
     # Attempts on killed workers leave temporary files; every partition is done now.
-    for stale in out.glob(".part-*.tmp"):
+    for stale in out.glob(".part-*.tmp*"):
         stale.unlink()
     summary.part_files = sorted(str(p) for p in out.glob(f"part-*.{options.fmt}"))
     summary.seconds = time.perf_counter() - started
@@ -422,3 +386,100 @@ def read_output(out_dir: os.PathLike) -> Iterator[Dict[str, Any]]:
         with open(part, encoding="utf-8") as f:
             for line in f:
                 yield json.loads(line)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def add_arguments(parser: Any) -> None:
+    """The ``annotate`` options that only the dask engine reads."""
+    from .annotate import parse_size
+
+    parser.add_argument("--partition-size", type=parse_size, default=DEFAULT_PARTITION_BYTES,
+                        metavar="SIZE", help="with --engine dask: bytes of input per partition "
+                        "(one task, one part file; default: 32MB)")
+
+
+def _merge(parts: List[str], target: str, fmt: str) -> None:
+    """Concatenate part files into ``target`` (written under a temporary name, then renamed)."""
+    tmp = f"{target}.{uuid.uuid4().hex}.tmp"
+    with open(tmp, "wb") as out:
+        for i, part in enumerate(parts):
+            with open(part, "rb") as f:
+                if fmt == "csv" and i:
+                    f.readline()  # one header row, from the first part
+                while True:
+                    chunk = f.read(_SCAN_CHUNK)
+                    if not chunk:
+                        break
+                    out.write(chunk)
+    os.replace(tmp, target)
+
+
+def run_cli(args: Any) -> int:
+    """``isisfacts annotate --engine dask``: exit codes as for the local engine.
+
+    ``-o DIR`` (or a path without a known suffix) writes ``DIR/part-NNNNN.FORMAT``;
+    ``-o FILE.jsonl`` / ``FILE.csv`` builds the parts in ``FILE.parts/`` and joins
+    them into ``FILE`` at the end (the parts stay until then, for ``--resume``).
+    """
+    from .annotate import Tally, fail, progress_bar
+
+    try:
+        require_dask()
+    except MissingDask as err:
+        return fail(str(err))
+    single = rec.output_format(args.output) if args.output != "-" else "jsonl"
+    fmt = args.format or single or "jsonl"
+    if args.output == "-" or single == "parquet":
+        return fail("--engine dask writes a directory of part files (or one .jsonl/.csv file); "
+                    "give -o DIR, and --format parquet for parquet parts")
+    if fmt == "parquet":
+        try:
+            import pyarrow.parquet  # noqa: F401
+        except ImportError:
+            return fail("parquet output needs pyarrow: pip install 'isisfacts[parquet]'")
+    if "-" in args.inputs:
+        return fail("--engine dask cannot read stdin (-): workers read the input files themselves")
+    problems = rec.check_inputs(args.inputs, args.input_format)
+    if problems:
+        return fail("; ".join(problems))
+    out_dir = f"{args.output}.parts" if single else args.output
+    if single and args.resume and os.path.exists(args.output) and not os.path.exists(out_dir):
+        # FILE is joined from its parts only once every part is done: nothing is left.
+        print(f"isisfacts annotate: {args.output} is complete; nothing to resume", file=sys.stderr)
+        return 0
+    options = Options(Fields(args.text_field, args.id_field, args.date_field, args.outlet_field),
+                      args.input_format, args.max_record_size, args.max_text_chars,
+                      str(Path(args.lexicon).resolve()) if args.lexicon else None, args.batch_size, fmt)
+    tally = Tally(started=time.perf_counter())
+    bar = progress_bar(args.quiet)
+
+    def advance(stats: Dict[str, Any]) -> None:
+        tally.documents += stats["documents"]
+        tally.claims += stats["claims"]
+        tally.errors += stats["errors"]
+        if bar is not None:
+            bar.update(stats["documents"])
+            bar.set_postfix(claims=tally.claims, errors=tally.errors, refresh=False)
+
+    try:
+        summary = annotate(args.inputs, out_dir, scheduler=args.scheduler, n_workers=args.jobs,
+                           resume=args.resume, options=options, partition_bytes=args.partition_size,
+                           on_partition=advance)
+        if single:
+            _merge(summary.part_files, args.output, fmt)
+            for part in Path(out_dir).iterdir():
+                part.unlink()
+            Path(out_dir).rmdir()
+    except ValueError as err:
+        return fail(str(err))
+    except (RuntimeError, OSError) as err:
+        return fail(f"{err}; rerun with --resume to continue", 1)
+    finally:
+        if bar is not None:
+            bar.close()
+    if not args.quiet:
+        done = f" ({summary.skipped} of {summary.partitions} partitions already done)" if summary.skipped else ""
+        print(tally.summary() + done, file=sys.stderr)
+    return 1 if args.fail_on_error and tally.errors else 0

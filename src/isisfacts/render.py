@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import json
 import sys
 import warnings
 from pathlib import Path
@@ -211,43 +210,29 @@ def render_page(docs: Iterable[Tuple[Optional[str], Doc]], title: str = "isisfac
 
 # -- the ``render`` subcommand -------------------------------------------------
 
-def read_inputs(path: str, published: Optional[str], outlet: Optional[str]) -> List[Tuple[str, str, dict]]:
-    """``(name, text, context)`` of a text file, or of each record of a JSONL file."""
-    raw = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf8")
-    if not path.endswith(".jsonl"):
-        return [(Path(path).name if path != "-" else "stdin", raw, {"published": published, "outlet": outlet})]
-    out = []
-    for number, line in enumerate(raw.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise ValueError(f"{path}:{number}: not valid JSON: {err}") from err
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise ValueError(f"{path}:{number}: expected an object with a string 'text'")
-        context = {"published": record.get("published") or published, "outlet": record.get("outlet") or outlet}
-        out.append((str(record.get("id") or f"{Path(path).name}:{number}"), record["text"], context))
-    return out
-
-
 def run(args: argparse.Namespace) -> int:
     from .pipeline import load, make_doc
+    from .records import check_inputs, iter_records
 
-    try:
-        inputs = read_inputs(args.file, args.published, args.outlet)
-    except (OSError, ValueError) as err:
-        print(f"isisfacts render: {err}", file=sys.stderr)
+    problems = check_inputs(args.inputs)
+    if problems:
+        print("\n".join(f"isisfacts render: {p}" for p in problems), file=sys.stderr)
         return 2
     nlp = load(args.lexicon)
     docs = []
-    for name, text, context in inputs:
+    # the same inputs as ``annotate`` (text, JSONL, CSV files or directories), read the same way
+    for record in iter_records(args.inputs):
+        where = f"{record.source}:{record.line}" if record.line else record.source
         try:
-            docs.append((name, nlp(make_doc(nlp, text, context["published"], context["outlet"]))))
+            if not record.ok:
+                raise ValueError(record.error)
+            published = record.published or args.published
+            outlet = record.outlet or args.outlet
+            docs.append((record.id, nlp(make_doc(nlp, record.text or "", published, outlet))))
         except (TypeError, ValueError) as err:
-            print(f"isisfacts render: {name}: {err}", file=sys.stderr)
+            print(f"isisfacts render: {where}: {err}", file=sys.stderr)
             return 2
-    page = render_page(docs, title=args.title or f"isisfacts: {Path(args.file).name}")
+    page = render_page(docs, title=args.title or f"isisfacts: {', '.join(Path(i).name for i in args.inputs)}")
     if args.output in (None, "-"):
         sys.stdout.write(page)
     else:
@@ -260,13 +245,14 @@ def run(args: argparse.Namespace) -> int:
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "render", help="write an HTML page highlighting what was found, with the claims table",
-        description="Render a text file (or each record of a JSONL file with 'text') as an HTML page: "
+        description="Render texts (a .txt file, each record of a JSONL/CSV file) as an HTML page: "
                     "actors, places, periods and figures highlighted, and the claims table.",
     )
-    parser.add_argument("file", help="a text file, a JSONL file of {'id', 'text', 'published', 'outlet'}, or -")
+    parser.add_argument("inputs", nargs="+", metavar="INPUT",
+                        help="text, JSONL or CSV files or directories, as for 'annotate' (- for JSONL on stdin)")
     parser.add_argument("-o", "--output", help="the HTML file to write (default: stdout)")
-    parser.add_argument("--published", help="publication date (ISO) of a plain text file")
-    parser.add_argument("--outlet", help="the publisher of a plain text file")
+    parser.add_argument("--published", help="publication date (ISO) of records that have none (e.g. .txt files)")
+    parser.add_argument("--outlet", help="the publisher of records that have none")
     parser.add_argument("--title", help="the page title")
     parser.add_argument("--lexicon", help="an extra lexicon file (JSON or TOML)")
     parser.set_defaults(func=run)

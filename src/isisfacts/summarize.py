@@ -226,10 +226,7 @@ def run(args: argparse.Namespace) -> int:
     if args.plot:
         try:
             drawn = plot(summary, Path(args.plot))
-        except ImportError as err:
-            print(f"isisfacts summarize: {err}", file=sys.stderr)
-            return 1
-        except ValueError as err:
+        except (ImportError, ValueError) as err:  # no matplotlib, or nothing to draw
             print(f"isisfacts summarize: {err}", file=sys.stderr)
             return 1
         print(f"wrote {args.plot}: {', '.join(drawn)}", file=sys.stderr)
