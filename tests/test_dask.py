@@ -189,7 +189,7 @@ def test_resume_redoes_only_unfinished_partitions(client, tmp_path):
     ran: List[dict] = []
     again = dask_engine.annotate([str(corpus)], out, client=client, partition_bytes=300, resume=True,
                                  on_partition=ran.append)
-    assert again.skipped == first.partitions - 2 and len(ran) == 2
+    assert again.skipped_partitions == first.partitions - 2 and len(ran) == 2
     assert sorted(map(json.dumps, read_parts(out))) == sorted(map(json.dumps, before))
     assert not list(out.glob(".*.tmp"))
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from . import records as rec
+from .annotate import Tally
 from .records import DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_TEXT_CHARS, Fields, Record
 
 INSTALL_HINT = "the dask engine needs dask and distributed: pip install 'isisfacts[dask]'"
@@ -98,15 +99,11 @@ class Options:
 
 
 @dataclass
-class Summary:
-    """Counts of a run; ``skipped`` partitions were already complete (``--resume``)."""
+class Summary(Tally):
+    """The counts of a run, as a local run keeps them, plus its partitions."""
 
     partitions: int = 0
-    skipped: int = 0
-    documents: int = 0
-    claims: int = 0
-    errors: int = 0
-    seconds: float = 0.0
+    skipped_partitions: int = 0  # already complete (--resume)
     part_files: List[str] = field(default_factory=list)
 
     def add(self, stats: Dict[str, int]) -> None:
@@ -318,7 +315,8 @@ def annotate(inputs: Sequence[str], out_dir: os.PathLike, *, client: Any = None,
              resume: bool = False, options: Options = Options(),
              partition_bytes: int = DEFAULT_PARTITION_BYTES,
              files_per_partition: int = DEFAULT_FILES_PER_PARTITION,
-             on_partition: Optional[Callable[[Dict[str, Any]], None]] = None) -> Summary:
+             on_partition: Optional[Callable[[Dict[str, Any]], None]] = None,
+             summary: Optional[Summary] = None) -> Summary:
     """Annotate ``inputs`` on Dask into ``out_dir/part-NNNNN.jsonl``, one part per partition.
 
     Uses ``client`` if given, else connects to ``scheduler`` (``tcp://host:8786``),
@@ -332,13 +330,13 @@ def annotate(inputs: Sequence[str], out_dir: os.PathLike, *, client: Any = None,
     require_dask()
     from distributed import Client, LocalCluster, as_completed
 
-    started = time.perf_counter()
+    summary = summary or Summary(started=time.perf_counter())
     out = Path(out_dir).resolve()
     parts = plan_partitions(inputs, partition_bytes, files_per_partition, options.input_format)
     _prepare(out, parts, options, resume)
-    summary = Summary(partitions=len(parts))
+    summary.partitions = len(parts)
     todo = [p for p in parts if not (resume and (out / f"{p.name}.{options.fmt}").exists())]
-    summary.skipped = len(parts) - len(todo)
+    summary.skipped_partitions = len(parts) - len(todo)
 
     own: List[Any] = []  # what this call started, and must close
     if client is None:
@@ -373,7 +371,6 @@ def annotate(inputs: Sequence[str], out_dir: os.PathLike, *, client: Any = None,
     for stale in out.glob(".part-*.tmp*"):
         stale.unlink()
     summary.part_files = sorted(str(p) for p in out.glob(f"part-*.{options.fmt}"))
-    summary.seconds = time.perf_counter() - started
     return summary
 
 
@@ -423,7 +420,7 @@ def run_cli(args: Any) -> int:
     ``-o FILE.jsonl`` / ``FILE.csv`` builds the parts in ``FILE.parts/`` and joins
     them into ``FILE`` at the end (the parts stay until then, for ``--resume``).
     """
-    from .annotate import Tally, fail, progress_bar
+    from .annotate import fail, progress_bar
 
     try:
         require_dask()
@@ -452,21 +449,18 @@ def run_cli(args: Any) -> int:
     options = Options(Fields(args.text_field, args.id_field, args.date_field, args.outlet_field),
                       args.input_format, args.max_record_size, args.max_text_chars,
                       str(Path(args.lexicon).resolve()) if args.lexicon else None, args.batch_size, fmt)
-    tally = Tally(started=time.perf_counter())
+    summary = Summary(started=time.perf_counter())
     bar = progress_bar(args.quiet)
 
     def advance(stats: Dict[str, Any]) -> None:
-        tally.documents += stats["documents"]
-        tally.claims += stats["claims"]
-        tally.errors += stats["errors"]
         if bar is not None:
             bar.update(stats["documents"])
-            bar.set_postfix(claims=tally.claims, errors=tally.errors, refresh=False)
+            bar.set_postfix(claims=summary.claims, errors=summary.errors, refresh=False)
 
     try:
-        summary = annotate(args.inputs, out_dir, scheduler=args.scheduler, n_workers=args.jobs,
-                           resume=args.resume, options=options, partition_bytes=args.partition_size,
-                           on_partition=advance)
+        annotate(args.inputs, out_dir, scheduler=args.scheduler, n_workers=args.jobs,
+                 resume=args.resume, options=options, partition_bytes=args.partition_size,
+                 on_partition=advance, summary=summary)
         if single:
             _merge(summary.part_files, args.output, fmt)
             for part in Path(out_dir).iterdir():
@@ -480,6 +474,7 @@ def run_cli(args: Any) -> int:
         if bar is not None:
             bar.close()
     if not args.quiet:
-        done = f" ({summary.skipped} of {summary.partitions} partitions already done)" if summary.skipped else ""
-        print(tally.summary() + done, file=sys.stderr)
-    return 1 if args.fail_on_error and tally.errors else 0
+        done = summary.skipped_partitions
+        note = f" ({done} of {summary.partitions} partitions already done)" if done else ""
+        print(summary.summary() + note, file=sys.stderr)
+    return 1 if args.fail_on_error and summary.errors else 0
