@@ -343,3 +343,12 @@ def test_sigkill_then_resume_gives_every_id_exactly_once(tmp_path):
     ids = [o["id"] for o in read_jsonl(out)]
     assert sorted(ids) == sorted(f"k{i}" for i in range(n))
     assert len(ids) == len(set(ids)) == n
+
+
+def test_docstring_examples():
+    import doctest
+
+    from isisfacts import annotate
+
+    for module in (rec, annotate):
+        assert doctest.testmod(module).failed == 0
