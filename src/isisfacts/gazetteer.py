@@ -50,7 +50,8 @@ class GazetteerTagger:
             for alias in [entry["name"], *entry.get("aliases", [])]:
                 # Short all-capital aliases (IS, UN, US) are matched with their case
                 # so that the words "is", "un", "us" are not read as names.
-                (exact if len(alias) <= 3 and alias.isupper() else folded).append(alias)
+                # and so are the aliases of an entry marked case-sensitive ("Hit", the town)
+                (exact if entry.get("case_sensitive") or (len(alias) <= 3 and alias.isupper()) else folded).append(alias)
             if folded:
                 self.matcher.add(entry["name"], list(self.nlp.tokenizer.pipe(folded)))
             if exact:

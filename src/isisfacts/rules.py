@@ -56,7 +56,15 @@ REPORT_VERBS = regex.compile(
     r"documented|documents|recorded|counted|put|puts|cited|quoted|indicated|showed|shows|warned|"
     r"acknowledged|insisted|emphasized|emphasised|underscored|wrote|tweeted|posted)\b",
 )  # case-sensitive: "States" in "United States" is not a verb
+REPORT_VERB_BEFORE = regex.compile(REPORT_VERBS.pattern + r"\s+(?:(?:late|early)\s+)?(?:on\s+)?$")
 ACCORDING_TO = regex.compile(r"\baccording\s+to\b", regex.IGNORECASE)
+NAMED_SUBJECT = regex.compile(
+    r"((?:[A-Z][\w.’'-]*\s+)?(?:[\w.’'-]+\s+)?(?:officials|authorities|sources|officers|commanders|monitors|activists|media))"
+    r"(?:,[^,]{0,70},)?\s+(?:\w+\s+)?$")
+NAMED_BODY = regex.compile(
+    r"((?:[A-Z][\w’'-]*\s+){0,4}(?:Command|Ministry|Service|Agency|Council|Directorate|Cell|Observatory|Network|"
+    r"Center|Centre|Office|Committee|Administration|Department|Commission|Mission|Authority))\s+(?:\w+\s+)?$")
+ACRONYM_SUBJECT = regex.compile(r"(?:^|\bthe\s+)([A-Z]{2,6})\s+(?:\w+\s+)?$")
 GENERIC_SOURCES = regex.compile(
     r"^(?:the\s+)?(?:statement|release|report|press\s+release|note|officials?|spokes(?:man|woman|person)|"
     r"military|command|ngo|monitor|observatory|group|agency|ministry|he|she|they|it|we|sources?|"
@@ -568,7 +576,7 @@ def place_names(mentions: Sequence[Mention]) -> List[str]:
     for m in mentions:
         if m.label not in names:
             names.append(m.label)
-    inner_countries = {m.country for m in mentions if m.kind != "country" and m.country}
+    inner_countries = {m.country for m in mentions if m.kind != "country" and m.country and m.label != m.country}
     parents = {m.parent for m in mentions if m.parent}
     return [n for n in names if n not in inner_countries and n not in parents]
 
@@ -583,7 +591,7 @@ class PlaceState:
 
 LOCATIVE = regex.compile(r"\b(?:in|inside|across|throughout|within|at|near|around|of|from|into|over)\s+(?:the\s+)?(?:[\w-]+\s*,\s*|[\w-]+\s+and\s+)*$",
                          regex.IGNORECASE)
-DATELINE = regex.compile(r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[\w .'-]+)?\s*(?:\([^)]*\))?\s*[-–—]")
+DATELINE = regex.compile(r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[\w .'-]+){0,3}\s*(?:\([^)]*\))?\s*[-–—]")
 THEATRE = frozenset(["Iraq", "Syria"])
 
 
@@ -606,6 +614,9 @@ def usable_places(ctx: Context, sent: Sentence) -> List[Mention]:
     return out
 
 
+PLACE_LINKS = frozenset([",", "and", "or", "the", "of", "in", "area", "province", "governorate", "region",
+                         "district", "countryside", "desert", "'s", "’s", "eastern", "western", "northern",
+                         "southern", "rural", "town", "city", "village", "camp", "near"])
 CLAUSE_SPLIT = frozenset(["while", "whereas", ";", "but", "meanwhile", "although"])
 
 
@@ -654,7 +665,7 @@ def resolve_place(ctx: Context, sent: Sentence, fig: Figure, state: PlaceState, 
         group = [left[-1]]
         for m in reversed(left[:-1]):
             gap = ctx.words[m.end : group[0].start]
-            if all(w in (",", "and", "or", "the") for w in gap):
+            if all(w in PLACE_LINKS for w in gap):
                 group.insert(0, m)
             else:
                 break
@@ -714,8 +725,12 @@ def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
     before = ctx.doc.text[max(sent.start_char, t["start_char"] - 40) : t["start_char"]]
     after = ctx.doc.text[t["end_char"] : t["end_char"] + 14]
     if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and (
-            REPORT_VERBS.search(before[-30:]) or REPORT_VERBS.match(after.lstrip())):
+            REPORT_VERB_BEFORE.search(before) or REPORT_VERBS.match(after.lstrip())):
         return True
+    if sent.index <= 3 or t["start_char"] - sent.start_char < 60:
+        dateline = DATELINE.match(ctx.doc.text[sent.start_char : sent.end_char])
+        if dateline and t["start_char"] < sent.start_char + dateline.end():
+            return True  # "WASHINGTON, July 21 (Wire) -": the day of the story
     if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and regex.search(
             r"\b(?:released|published|issued|statement|release|report|press\s+conference|account|site|website|"
             r"channel|interview|briefing|post)\b[^.;]{0,50}$", before, regex.IGNORECASE):
@@ -835,8 +850,8 @@ def attribution_in(ctx: Context, sent: Sentence, main: Optional[str]) -> Optiona
                 return resolve_actor_source(before[-1].label, main)
             if after and inverted:
                 return resolve_actor_source(after[0].label, main)
-            subject = regex.search(r"((?:[A-Z][\w’'-]*\s+)?(?:[\w’'-]+\s+)?(?:officials|authorities|sources|officers|commanders|monitors|activists|media))\s+(?:\w+\s+)?$",
-                                   text[: v.start()])
+            head = text[: v.start()]
+            subject = NAMED_SUBJECT.search(head) or NAMED_BODY.search(head) or ACRONYM_SUBJECT.search(head)
             if subject:
                 return named_party(subject.group(1), main)
             if regex.search(r"\b(?:he|she|they|it|the\s+(?:statement|release|report|command|ngo|monitor|spokes\w+))\s+(?:\w+\s+){0,2}$", text[: v.start()], regex.IGNORECASE):
@@ -923,7 +938,7 @@ def named_party(name: str, main: Optional[str]) -> Optional[str]:
     name = " ".join(name.split()).strip(" ,.")
     low = name.lower()
     if GENERIC_SOURCES.match(low) or low.startswith(("the report", "the statement", "a statement", "the release")):
-        return main or "__previous__"
+        return "__previous__"  # the party last named, else the document's main source
     if low.startswith("the "):
         name = name[4:]
     if not name:
@@ -944,15 +959,6 @@ def main_source(ctx: Context, attributions: List[Optional[str]]) -> Optional[str
     if not counts:
         return None
     return sorted(counts, key=lambda k: (-counts[k], first[k]))[0]
-
-
-def resolve_source(ctx: Context, sent: Sentence, fig: Figure, state: SourceState,
-                   sentence_source: Optional[str]) -> Optional[str]:
-    if sentence_source == "__previous__":
-        return state.current or state.main or state.outlet
-    if sentence_source:
-        return sentence_source
-    return state.current or state.outlet
 
 
 # ---------------------------------------------------------------------------
@@ -1016,7 +1022,9 @@ def resolve_claims(doc: Doc, triggers: dict, published: Optional[dt.date], outle
         if OUTLET_VOICE.search(sentence_text):
             attributed = outlet
         if attributed == "__previous__":
-            attributed = sources.current or main
+            attributed = sources.last_speaker or main
+        elif attributed and attributed != outlet:
+            sources.last_speaker = attributed
         if sent.figures:
             classify(ctx, sent, prev_person)
             if previous_sentence is not None and TOTAL_REFERENCE.search(sentence_text):

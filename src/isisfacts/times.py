@@ -257,6 +257,10 @@ class Resolver:
             else:
                 piece = self.date_piece(a)
                 start = piece[0] if piece else None
+                if start and not regex.search(YEAR, a):
+                    # "since January": the last January before the reference date
+                    year = ref.year if start.month <= ref.month else ref.year - 1
+                    start = start.replace(year=year)
             return (start, ref) if start and start <= ref else None
         if kind == "began":
             piece = self.date_piece(g["a"])
