@@ -71,7 +71,8 @@ NOT_A_COUNT_AFTER = regex.compile(
 )
 # Immediately before a number: a model, a calibre, money, a rank in a list.
 NOT_A_COUNT_BEFORE = regex.compile(
-    r"(?:[A-Za-z]-|[A-Za-z]|\$|€|£|#|No\.\s*|Number\s+|aged\s+|age\s+|number\s+|\d[.,]|[:/]|Resolution\s+|Article\s+|Release\s+Number\s+)$",
+    r"(?:[A-Za-z]-|[A-Za-z]|\$|€|£|#|No\.\s*|Number\s+|aged\s+|ages?\s+(?:of\s+)?|number\s+|\d[.,]|[:/]|Resolution\s+|Article\s+|Release\s+Number\s+"
+    r"|(?:younger|older)\s+than\s+|under\s+the\s+age\s+of\s+)$",
     regex.IGNORECASE,
 )
 PHONE_RE = regex.compile(r"\+?\d[\d\s().-]{8,}\d")

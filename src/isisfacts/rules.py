@@ -236,6 +236,8 @@ class Context:
             span = doc.char_span(f["num_start"], f["end_char"], alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
+            if any(a.start_char <= f["num_start"] < a.end_char for a in self.actors):
+                continue  # "Kurdistan 24": part of a name
             fig = Figure(f, span.start, span.end, sent_of(f["num_start"]))
             whole = doc.char_span(f["start_char"], f["end_char"], alignment_mode="expand")
             fig.qstart = whole.start if whole is not None else span.start
@@ -292,6 +294,10 @@ def scan_noun(ctx: Context, fig: Figure, sent: Sentence) -> None:
             # "members of the SDF": an of-phrase naming a force
             continue
         if w in ("of",) and i + 1 < limit:
+            if head is not None and head not in ("anaphor",) and not any(
+                    (a := ctx.actor_at(j)) is not None and a.kind in ("security", "us_military")
+                    for j in range(i + 1, min(limit, i + 4))):
+                break  # "87 arrests of ISIS suspects": the head is already found
             i += 1
             continue
         if w in lex.modifiers or w in ("-", "–", "'s", "’s"):
@@ -447,6 +453,9 @@ def antecedent(ctx: Context, fig: Figure, sent: Sentence, prev: Optional[Figure]
     return None
 
 
+FIGURE_REFERENCE = regex.compile(r"\b(?:the|that|this)\s+(?:figure|total|tally|toll|number|count)\b[^.;]{0,30}$", regex.IGNORECASE)
+
+
 def left_noun(ctx: Context, fig: Figure, sent: Sentence) -> Optional[str]:
     """An elided figure's noun named before it: "Returns numbered 324", "the number of terrorists arrested ... 520"."""
     words, lex = ctx.words, ctx.lex
@@ -474,6 +483,10 @@ def classify(ctx: Context, sent: Sentence, prev_person: Optional[Figure]) -> Non
         ante = None
         if fig.anaphoric:
             ante = antecedent(ctx, fig, sent, prev_person)
+            if fig.noun is None and prev_person is not None and \
+                    FIGURE_REFERENCE.search(ctx.text(sent.start, fig.qstart)):
+                ante = prev_person  # "The figure for 2022 was 689"
+                fig.noun = ante.noun
             if fig.noun is None and ante is not None and ante.sent == fig.sent:
                 fig.noun = ante.noun  # "2,500 troops in Iraq and about 900 in Syria"
             if fig.noun is None:
@@ -510,7 +523,21 @@ def classify(ctx: Context, sent: Sentence, prev_person: Optional[Figure]) -> Non
             ev = ev2 or ev
         if ev is not None:
             fig.event, fig.event_span = ev[0], (ev[1], ev[2])
+        follows = ctx.words[fig.end : fig.end + 2]
+        if ante is None and follows in (["of", "them"], ["of", "whom"]) and k > 0:
+            ante = sent.figures[k - 1]
+        if ante is not None and ante.event and follows in (["of", "them"], ["of", "whom"]) and \
+                not (right and right[3]):
+            # "35 people ..., 25 of them children": a subset shares what happened to its total
+            fig.event, fig.event_span = ante.event, ante.event_span
+        if fig.event in (None, "at_large", "deployed") and fig.noun in ("person", "civilian", "camp_person") and \
+                any(m.kind == "camp" for m in sent.places):
+            fig.event = "held"  # "2,400 women and children remain in Al Roj"
         noun = fig.noun
+        if noun == "casualty" and ctx.words[fig.end : fig.end + 2] == ["of", "the"] and prev_person is not None:
+            noun = prev_person.noun  # "Fourteen of the dead": of those just counted
+        if noun == "security" and fig.event in (None, "at_large", "deployed") and foreign_context(ctx, sent):
+            noun = "troop"  # "The United States keeps about 2,500 troops in Iraq"
         if noun == "casualty":
             owner = owner_of_casualties(ctx, fig, sent)
             if owner is None:
@@ -550,13 +577,23 @@ def classify(ctx: Context, sent: Sentence, prev_person: Optional[Figure]) -> Non
             fig.metric = None  # "the Coalition, which has more than 80 members"
 
 
+def foreign_context(ctx: Context, sent: Sentence) -> bool:
+    """The sentence speaks of foreign forces ("The United States keeps ...", "coalition troops")."""
+    words = set(ctx.words[sent.start : sent.end])
+    return bool(words & FOREIGN) or {"united", "states"} <= words or any(
+        a.kind in ("us_military", "coalition") for a in sent.actors)
+
+
 def linked_event(ctx: Context, sent: Sentence, k: int, figure_starts: Set[int]) -> Optional[Tuple[str, int, int]]:
     """In a list ("Five civilians, 56 militants and 28 guards were killed") the event after the last item."""
     words = ctx.words
     fig = sent.figures[k]
     for nxt in sent.figures[k + 1 :]:
         between = words[fig.noun_end : nxt.qstart]
-        if not between or not all(w in LIST_WORDS or w in ctx.lex.modifiers for w in between):
+        unknown = [w for w in between if w not in LIST_WORDS and w not in ctx.lex.modifiers
+                   and (w,) not in ctx.lex.noun_class]
+        if not between or between[-1] not in (",", "and") or len(unknown) > 2 or \
+                any(not w.isalpha() or w in STOP_NOUN_SCAN or w in AUX for w in unknown):
             return None
         ev = right_event(ctx, nxt, sent, figure_starts)
         if ev is not None:
