@@ -68,8 +68,10 @@ class ActorTagger(GazetteerTagger):
 
     @staticmethod
     def _known(span: Span, known: List[Span]) -> Optional[str]:
+        # the long name is a known actor's when one starts it ("US Central Command (CENTCOM)");
+        # "The Lead Inspector General for Operation Inherent Resolve (LIG)" is a new party
         for k in known:
-            if k.start < span.end and span.start < k.end:
+            if k.start <= span.start + 1 and k.end > span.start:
                 return k.label_
         return None
 

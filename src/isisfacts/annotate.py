@@ -139,6 +139,7 @@ def progress_bar(quiet: bool) -> Any:
         from tqdm import tqdm
     except ImportError:  # the optional 'progress' extra
         return None
+    tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked after this
     return tqdm(unit=" docs", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
 
 

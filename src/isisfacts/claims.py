@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterable, List, Sequence
+from typing import Dict, Iterable, List, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -20,6 +20,7 @@ from . import extensions
 from .extensions import doc_outlet, doc_published
 from .lexicon import (LexiconError, PathLike, check_triggers, load_default, merge_triggers, read_json,
                       write_json)
+from .actors import ActorTagger
 from .rules import resolve_claims
 
 
@@ -37,6 +38,7 @@ class ClaimResolver:
 
     def __init__(self, nlp: Language, name: str, extension: str, actors_key: str,
                  places_key: str, triggers: dict):
+        self.nlp = nlp
         self.name = name
         self.extension = extension
         self.actors_key = actors_key
@@ -67,9 +69,22 @@ class ClaimResolver:
             outlet=doc_outlet(doc),
             actors_key=self.actors_key,
             places_key=self.places_key,
+            actor_names=self.actor_names(),
         )
         doc._.claim_dicts = claims
         return doc
+
+    def actor_names(self) -> Dict[str, str]:
+        """Lower-cased alias -> canonical name, from the pipeline's actor tagger (for outlets)."""
+        tagger = next((p for _, p in self.nlp.pipeline if isinstance(p, ActorTagger)), None)
+        if tagger is None:
+            return {}
+        key = id(tagger.entries)
+        if getattr(self, "_names_key", None) != key:
+            self._names = {alias.lower(): e["name"] for e in tagger.entries
+                           for alias in [e["name"], *e.get("aliases", [])]}
+            self._names_key = key
+        return self._names
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
         for doc in docs:

@@ -54,7 +54,8 @@ REPORT_VERBS = regex.compile(
     r"disclosed|discloses|confirmed|confirms|claimed|claims|told|tells|stressed|stresses|explained|"
     r"detailed|revealed|reveals|published|released|issued|highlighted|mentioned|estimated|estimates|"
     r"documented|documents|recorded|counted|put|puts|cited|quoted|indicated|showed|shows|warned|"
-    r"acknowledged|insisted|emphasized|emphasised|underscored|wrote|tweeted|posted)\b",
+    r"acknowledged|insisted|emphasized|emphasised|underscored|wrote|tweeted|posted|estimate|believe|believed|"
+    r"assess|assessed|assesses|count|tallied)\b",
 )  # case-sensitive: "States" in "United States" is not a verb
 REPORT_VERB_BEFORE = regex.compile(REPORT_VERBS.pattern + r"\s+(?:(?:late|early)\s+)?(?:on\s+)?$")
 ACCORDING_TO = regex.compile(r"\baccording\s+to\b", regex.IGNORECASE)
@@ -68,7 +69,7 @@ ACRONYM_SUBJECT = regex.compile(r"(?:^|\bthe\s+)([A-Z]{2,6})\s+(?:\w+\s+)?$")
 GENERIC_SOURCES = regex.compile(
     r"^(?:the\s+)?(?:statement|release|report|press\s+release|note|officials?|spokes(?:man|woman|person)|"
     r"military|command|ngo|monitor|observatory|group|agency|ministry|he|she|they|it|we|sources?|"
-    r"data|figures|statistics|tally|count|update|summary|strike\s+summary|"
+    r"data|figures|statistics|tally|count|update|summary|strike\s+summary|task\s+force(?:'s|’s)?(?:\s+\w+){0,3}|"
     r"u\.?s\.?\s+military|us\s+military|united\s+states\s+military|american\s+military|"
     r"(?:a|the|its|their)\s+(?:\w+\s+){0,2}(?:statement|report|release|note|summary|update|data))$",
     regex.IGNORECASE,
@@ -362,7 +363,7 @@ def right_event(ctx: Context, fig: Figure, sent: Sentence, figure_starts: Set[in
         w = words[i]
         if w not in AUX:
             strong = False
-        if w in AUX or w in lex.modifiers or w in (",", "and", "-", "(", ")") \
+        if w in AUX or w in lex.modifiers or w in (",", "and", "-", "(", ")", "a", "an") \
                 or ctx.actor_at(i) is not None or w in ("in", "the"):
             i += 1
             continue
@@ -770,7 +771,7 @@ def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
             return True  # "WASHINGTON, July 21 (Wire) -": the day of the story
     if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and regex.search(
             r"\b(?:released|published|issued|statement|release|report|press\s+conference|account|site|website|"
-            r"channel|interview|briefing|post)\b[^.;]{0,50}$", before, regex.IGNORECASE):
+            r"channel|interview|briefing)\b[^.;]{0,14}$", before, regex.IGNORECASE):
         return True
     if regex.search(r"\b(?:by|until|before)\s+(?:the\s+end\s+of\s+)?$", before, regex.IGNORECASE):
         return True
@@ -917,10 +918,14 @@ def known_as(ctx: Context) -> Dict[str, str]:
     return out
 
 
-def outlet_name(ctx: Context, outlet: Optional[str]) -> Optional[str]:
+def outlet_name(ctx: Context, outlet: Optional[str], names: Dict[str, str]) -> Optional[str]:
     """An outlet that is itself an actor ("U.S. Central Command (press release)") by its canonical name."""
     if not outlet:
         return outlet
+    bare = regex.sub(r"\s*\([^)]*\)\s*$", "", outlet).strip().lower()
+    name = names.get(bare)
+    if name and name not in ISIS_NAMES:
+        return name
     low = outlet.lower()
     best = None
     for a in ctx.actors:
@@ -1028,7 +1033,8 @@ def is_headline(ctx: Context, sent: Sentence) -> bool:
 
 
 def resolve_claims(doc: Doc, triggers: dict, published: Optional[dt.date], outlet: Optional[str],
-                   actors_key: str = "isis_actors", places_key: str = "isis_places") -> List[dict]:
+                   actors_key: str = "isis_actors", places_key: str = "isis_places",
+                   actor_names: Optional[Dict[str, str]] = None) -> List[dict]:
     """All claims of a tagged doc as plain dicts in the gold format (plus ``evidence``)."""
     if not doc._.isis_figures:
         return []
@@ -1040,7 +1046,7 @@ def resolve_claims(doc: Doc, triggers: dict, published: Optional[dt.date], outle
     equivalent = known_as(ctx)
     for a in ctx.actors:
         a.label = equivalent.get(a.label, a.label)
-    outlet = outlet_name(ctx, outlet)
+    outlet = outlet_name(ctx, outlet, actor_names or {})
     first_pass = [attribution_in(ctx, sent, None) for sent in ctx.sentences]
     main = main_source(ctx, first_pass)
     quoted = quote_attributions(ctx, first_pass)
@@ -1102,6 +1108,8 @@ def resolve_claims(doc: Doc, triggers: dict, published: Optional[dt.date], outle
                 place = resolve_place(ctx, sent, fig, places, mentions)
                 period = resolve_period(ctx, sent, fig, kind, periods, reference, times)
                 source = attributed or sources.current or outlet
+                if fig.metric == "troops" and not attributed:
+                    source = outlet  # troop levels are the outlet's background unless attributed
                 d = fig.data
                 qualifier = d["qualifier"]
                 k = sent.figures.index(fig)
