@@ -59,6 +59,10 @@ REPORT_VERBS = regex.compile(
 )  # case-sensitive: "States" in "United States" is not a verb
 REPORT_VERB_BEFORE = regex.compile(REPORT_VERBS.pattern + r"\s+(?:(?:late|early)\s+)?(?:on\s+)?$")
 ACCORDING_TO = regex.compile(r"\baccording\s+to\b", regex.IGNORECASE)
+PRONOUN_SUBJECT = regex.compile(
+    r"(?:^|[,;]\s*|\b(?:and|but)\s+)(?:he|she|they|it|we|the\s+(?:statement|release|report|command|ngo|monitor|ministry|"
+    r"officials?|spokes(?:man|woman|person)|summary|agency|observatory|group|military|army|task\s+force))\s+(?:also\s+)?$",
+    regex.IGNORECASE)
 NAMED_SUBJECT = regex.compile(
     r"((?:[A-Z][\w.’'-]*\s+)?(?:[\w.’'-]+\s+)?(?:officials|authorities|sources|officers|commanders|monitors|activists|media))"
     r"(?:,[^,]{0,70},)?\s+(?:\w+\s+)?$")
@@ -309,9 +313,7 @@ def scan_noun(ctx: Context, fig: Figure, sent: Sentence) -> None:
         if w in CLAUSE_BREAKS:
             break
         if head is not None:
-            head = None  # "75 ISIS targets": what came before was a modifier of an unknown noun
-            unknown += 1
-            break
+            break  # "94 operations targeting ...": the noun phrase is over
         unknown += 1
         if unknown > 3:
             break
@@ -860,9 +862,11 @@ def attribution_in(ctx: Context, sent: Sentence, main: Optional[str]) -> Optiona
     if m:
         after_char = base + m.end()
         for a in sent.actors:
-            if a.start_char >= after_char and a.start_char - after_char <= 40:
+            # "according to the SDF", "according to CENTCOM's figures"; not "according to the ministry, ISIS ..."
+            if a.start_char >= after_char and regex.fullmatch(r"\s*(?:the\s+|a\s+)?(?:[\w-]+\s+)?",
+                                                              ctx.doc.text[after_char : a.start_char]):
                 return resolve_actor_source(a.label, main)
-        named = regex.match(r"\s+(?:the\s+)?((?:[\w’'.-]+\s+){0,3}(?:officials|authorities|sources|media|officers|residents|activists|monitors|groups|statement|report|release|note|data|figures|military))\b",
+        named = regex.match(r"\s+(?:the\s+)?((?:[\w’'.-]+\s+){0,3}(?:officials|authorities|sources|media|officers|residents|activists|monitors|groups|statement|report|release|note|data|figures|military|summary|tally|count|estimates?|statistics|ministry|command|spokes\w+))\b",
                             text[m.end() :], regex.IGNORECASE)
         if named:
             return named_party(named.group(1), main)
@@ -880,20 +884,25 @@ def attribution_in(ctx: Context, sent: Sentence, main: Optional[str]) -> Optiona
     if verbs:
         for v in verbs:
             vchar = base + v.start()
-            # "X said": the nearest actor before the verb; "said X": the one right after
-            before = [a for a in actors if a.end_char <= vchar and vchar - a.end_char <= 60]
+            head = text[: v.start()]
+            if PRONOUN_SUBJECT.search(head):
+                return "__previous__"  # "..., he said", "the spokesman told"
+            # "X said": the actor right before the verb, or in an appositive before it
+            # ("Kurilla, commander of CENTCOM, said"); "said X": the one right after
+            before = [a for a in actors if a.end_char <= vchar and (
+                vchar - a.end_char <= 25 and "," not in text[a.end_char - base : v.start()]
+                or regex.fullmatch(r"[^,]{0,40},\s*", text[a.end_char - base : v.start()]))]
             after = [a for a in actors if a.start_char >= base + v.end() and a.start_char - (base + v.end()) <= 60]
-            inverted = regex.match(r"\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,6}?", text[v.end() :])
+            inverted = v.group(0) not in ("told", "tells") and regex.match(r"\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,6}?", text[v.end() :])
             if before:
                 return resolve_actor_source(before[-1].label, main)
             if after and inverted:
                 return resolve_actor_source(after[0].label, main)
-            head = text[: v.start()]
             subject = NAMED_SUBJECT.search(head) or NAMED_BODY.search(head) or ACRONYM_SUBJECT.search(head)
             if subject:
                 return named_party(subject.group(1), main)
-            if regex.search(r"\b(?:he|she|they|it|the\s+(?:statement|release|report|command|ngo|monitor|spokes\w+))\s+(?:\w+\s+){0,2}$", text[: v.start()], regex.IGNORECASE):
-                return "__previous__"
+            if regex.search(r"\b(?:ministry|command|agency|office|spokes\w+)\s+(?:[A-Z][\w’'-]*\s+){0,3}$", head):
+                return "__previous__"  # "ministry spokesman Karwan Hassan told Rudaw"
     if regex.search(r"(?:statement|report|release|data|figures)\s+(?:\w+\s+){0,2}(?:showed|shows|said|says|states|stated|mentioned|indicates)", text, regex.IGNORECASE):
         return "__previous__"
     headline = regex.search(r":\s*([A-Z][\w-]+)\s*$", text.strip())
@@ -999,6 +1008,15 @@ def main_source(ctx: Context, attributions: List[Optional[str]]) -> Optional[str
         counts[name] = counts.get(name, 0) + 1
         first.setdefault(name, index)
     if not counts:
+        # no attribution names anyone: the first organisation the figures are told of
+        for sent in ctx.sentences:
+            if not sent.figures:
+                continue
+            for a in sent.actors:
+                if a.start < sent.figures[0].qstart and a.label not in ISIS_NAMES and a.label not in media \
+                        and a.label != "US military" and a.kind in ("us_military", "coalition", "security",
+                                                                     "government", "monitor", "organisation", "international"):
+                    return a.label
         return None
     return sorted(counts, key=lambda k: (-counts[k], first[k]))[0]
 

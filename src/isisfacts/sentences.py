@@ -24,6 +24,8 @@ ABBREVIATIONS = frozenset(
 
 # End punctuation, optional closing quotes or brackets, space, then what opens a sentence.
 BOUNDARY = regex.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]*[\p{Lu}\d])|\n\s*(?=\S)""")
+ATTRIBUTION_AFTER_QUOTE = regex.compile(
+    r"(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){1,4}(?:said|says|added|told|stressed|noted|explained|announced|reported|stated)\b")
 WORD_BEFORE = regex.compile(r"([\p{L}.]+)\.$")
 
 
@@ -43,6 +45,9 @@ def sentence_starts(text: str) -> List[int]:
                 w = word.group(1).lower()
                 if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
                     continue
+        if m.group(0)[:1] in "\"”'’" or text[m.start() - 1 : m.start()] in "\"”" or "”" in m.group(0) or '"' in m.group(0):
+            if ATTRIBUTION_AFTER_QUOTE.match(text, end):
+                continue  # '... is unknown." SOHR said.': the attribution ends the quoted sentence
         if end > starts[-1]:
             starts.append(end)
     return starts
