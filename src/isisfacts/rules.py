@@ -301,6 +301,7 @@ def scan_noun(ctx: Context, fig: Figure, sent: Sentence) -> None:
         if w in ("of",) and i + 1 < limit:
             if head is not None and head not in ("anaphor",) and not any(
                     (a := ctx.actor_at(j)) is not None and a.kind in ("security", "us_military")
+                    or lex.lookup(lex.noun_class, words, j)[0] == "security"
                     for j in range(i + 1, min(limit, i + 4))):
                 break  # "87 arrests of ISIS suspects": the head is already found
             i += 1
@@ -627,6 +628,7 @@ class PlaceState:
         self.region: List[str] = []  # the last set of several countries ("Iraq and Syria")
         self.last_country: Optional[str] = None
         self.last_region_place: List[str] = []
+        self.last_camps: List[str] = []
 
 
 LOCATIVE = regex.compile(r"\b(?:in|inside|across|throughout|within|at|near|around|of|from|into|over)\s+(?:the\s+)?(?:[\w-]+\s*,\s*|[\w-]+\s+and\s+)*$",
@@ -650,6 +652,8 @@ def usable_places(ctx: Context, sent: Sentence) -> List[Mention]:
             continue
         if m.kind == "country" and m.label not in THEATRE and not LOCATIVE.search(before):
             continue
+        if text[m.end_char : m.end_char + 1] == "-" and text[m.end_char + 1 : m.end_char + 2].isalpha():
+            continue  # "Iran-backed", "US-led": a modifier, not a place
         out.append(m)
     return out
 
@@ -705,7 +709,8 @@ def resolve_place(ctx: Context, sent: Sentence, fig: Figure, state: PlaceState, 
         group = [left[-1]]
         for m in reversed(left[:-1]):
             gap = ctx.words[m.end : group[0].start]
-            if all(w in PLACE_LINKS for w in gap):
+            if all(w in PLACE_LINKS for w in gap) or (
+                    len(gap) <= 3 and gap[:1] == ["and"] and sum(w not in PLACE_LINKS for w in gap) <= 1):
                 group.insert(0, m)
             else:
                 break
@@ -735,6 +740,9 @@ def update_place_state(ctx: Context, sent: Sentence, state: PlaceState, mentions
         return
     text = ctx.doc.text
     opening = regex.match(r"\W*(?:in|across)\s+", text[sent.start_char : sent.start_char + 12], regex.IGNORECASE)
+    camps = [m.label for m in mentions if m.kind == "camp"]
+    if camps:
+        state.last_camps = list(dict.fromkeys(camps))
     countries = [m.label for m in mentions if m.kind == "country"]
     if countries:
         state.last_country = countries[-1]
@@ -1124,6 +1132,10 @@ def resolve_claims(doc: Doc, triggers: dict, published: Optional[dt.date], outle
                     continue
                 kind = lex.metric_kind.get(fig.metric, "flow")
                 place = resolve_place(ctx, sent, fig, places, mentions)
+                if fig.metric == "camp_population" and places.last_camps and \
+                        not any(m.kind == "camp" for m in mentions if m.label in place) and \
+                        (not place or set(place) <= {"Hasakah", "Syria"}):
+                    place = list(places.last_camps)  # "the camp is home to ...": the camp named before
                 period = resolve_period(ctx, sent, fig, kind, periods, reference, times)
                 source = attributed or sources.current or outlet
                 if fig.metric == "troops" and not attributed:
