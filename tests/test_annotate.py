@@ -352,3 +352,40 @@ def test_docstring_examples():
 
     for module in (rec, annotate):
         assert doctest.testmod(module).failed == 0
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path, monkeypatch):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": GOOD}, {"id": "b"}])
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["annotate", str(src), "-o", str(tmp_path / "out.jsonl"), "--jobs", "1"]) == 0
+    shown = terminal.getvalue()
+    assert "docs" in shown and "claims=1" in shown and "errors=1" in shown  # the bar
+    assert "2 documents, 1 claims, 1 errors" in shown  # the summary
+    quiet = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    assert main(["annotate", str(src), "-o", str(tmp_path / "out.jsonl"), "--jobs", "1", "--quiet"]) == 0
+    assert quiet.getvalue() == ""
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path, capsys):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": GOOD}])
+    assert main(["annotate", str(src), "-o", str(tmp_path / "out.jsonl"), "--jobs", "1"]) == 0
+    assert capsys.readouterr().err.strip().startswith("isisfacts annotate: 1 documents")
+
+
+def test_runs_without_tqdm(tmp_path, monkeypatch):
+    import isisfacts
+
+    isisfacts.load()  # spaCy's plugins may import tqdm themselves; only ours is hidden below
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # as if the 'progress' extra were absent
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": GOOD}])
+    assert main(["annotate", str(src), "-o", str(tmp_path / "out.jsonl"), "--jobs", "1"]) == 0
+    assert terminal.getvalue().startswith("isisfacts annotate: 1 documents")
