@@ -275,6 +275,7 @@ def scan_noun(ctx: Context, fig: Figure, sent: Sentence) -> None:
     i, limit = fig.end, min(sent.end, fig.end + 7)
     head, head_end, first = None, fig.end, fig.end
     unknown = 0
+    from_actor = False
     while i < limit:
         w = words[i]
         if i in ctx.time_tokens or w[:1].isdigit():
@@ -284,6 +285,7 @@ def scan_noun(ctx: Context, fig: Figure, sent: Sentence) -> None:
             # "Nine Peshmerga", "28 of Asayish", "members of the SDF"
             if head in (None, "isis_member", "person", "anaphor"):
                 head = "troop" if actor.kind == "us_military" else "security"
+                from_actor = True
             head_end = actor.end
             i = actor.end
             continue
@@ -294,6 +296,7 @@ def scan_noun(ctx: Context, fig: Figure, sent: Sentence) -> None:
                 pass  # "SDF fighters" stay security forces
             else:
                 head = cls
+            from_actor = False
             head_end = i + n
             i += n
             # "members of the SDF": an of-phrase naming a force
@@ -314,6 +317,8 @@ def scan_noun(ctx: Context, fig: Figure, sent: Sentence) -> None:
         if w in CLAUSE_BREAKS:
             break
         if head is not None:
+            if from_actor and i == head_end:
+                head, unknown = None, 1  # "two SDF checkpoints": the force was a modifier
             break  # "94 operations targeting ...": the noun phrase is over
         unknown += 1
         if unknown > 3:
@@ -457,6 +462,10 @@ def antecedent(ctx: Context, fig: Figure, sent: Sentence, prev: Optional[Figure]
     return None
 
 
+PARTITIVE_PREDICATE = regex.compile(
+    r"\s+of\s+(?:the|those|these)\s+(dead|killed|slain|detainees|detained|arrested|suspects|prisoners|"
+    r"people\s+(?:killed|arrested|detained)|men\s+(?:killed|arrested))\s+(?:were|are|was|included|include)\s+([^.;]{0,60})",
+    regex.IGNORECASE)
 FIGURE_REFERENCE = regex.compile(r"\b(?:the|that|this)\s+(?:figure|total|tally|toll|number|count)\b[^.;]{0,30}$", regex.IGNORECASE)
 
 
@@ -537,6 +546,19 @@ def classify(ctx: Context, sent: Sentence, prev_person: Optional[Figure]) -> Non
         if fig.event in (None, "at_large", "deployed") and fig.noun in ("person", "civilian", "camp_person") and \
                 any(m.kind == "camp" for m in sent.places):
             fig.event = "held"  # "2,400 women and children remain in Al Roj"
+        part = PARTITIVE_PREDICATE.match(ctx.doc.text, fig.data["end_char"])
+        if part:
+            # "four of the dead were senior ISIS leaders", "Two of the detainees were the cell's commanders"
+            fig.event = "killed" if part.group(1).lower() in ("dead", "killed", "slain") or \
+                "killed" in part.group(1).lower() else "detained"
+            predicate = [w.lower() for w in regex.findall(r"[\w-]+", part.group(2))]
+            fig.noun = "leader" if any(lex_class(ctx, w) == "leader" for w in predicate) else "isis_member"
+            fig.mixed = False
+        if fig.event == "killed" and fig.event_span and ctx.words[fig.event_span[0]] in ("lost", "losing", "loses") \
+                and fig.noun in ("isis_member", "person", None):
+            fig.noun = subject_class(ctx, sent, fig.start) or "security"  # "The PMF lost 41 fighters"
+            if fig.noun == "isis_member" and not any(a.label in ISIS_NAMES for a in sent.actors if a.start < fig.start):
+                fig.noun = "security"
         noun = fig.noun
         if noun == "casualty" and ctx.words[fig.end : fig.end + 2] == ["of", "the"] and prev_person is not None:
             noun = prev_person.noun  # "Fourteen of the dead": of those just counted
@@ -579,6 +601,10 @@ def classify(ctx: Context, sent: Sentence, prev_person: Optional[Figure]) -> Non
         if noun == "isis_member" and before and before[-1].label not in ISIS_NAMES and \
                 ctx.words[fig.noun_end - 1] in ("members", "member") and fig.event is None:
             fig.metric = None  # "the Coalition, which has more than 80 members"
+
+
+def lex_class(ctx: Context, word: str) -> Optional[str]:
+    return ctx.lex.noun_class.get((word,))
 
 
 def foreign_context(ctx: Context, sent: Sentence) -> bool:
