@@ -193,7 +193,7 @@ def run(args: argparse.Namespace) -> int:
             if done and rec.id_key(record.id) in done:
                 tally.skipped += 1
                 continue
-            yield record
+            yield rec.check_length(record, args.max_text_chars)  # before it is sent to a worker
 
     bar = None
     try:

@@ -371,16 +371,27 @@ def error_output(record: Record) -> Dict[str, Any]:
     return out
 
 
+def check_length(record: Record, max_chars: int = DEFAULT_MAX_TEXT_CHARS) -> Record:
+    """``record``, or an error record when its text is longer than ``max_chars``. Done
+    as soon as a record is read, so an over-long text is dropped before it travels.
+
+    >>> check_length(Record("d", "x" * 20), 10).error
+    'the text is 20 characters, more than the limit of 10 (raise it with --max-text-chars)'
+    """
+    if record.ok and record.text is not None and len(record.text) > max_chars:
+        return record.failed(f"the text is {len(record.text):,} characters, more than the limit of "
+                             f"{max_chars:,} (raise it with --max-text-chars)")
+    return record
+
+
 def _prepared(nlp: Any, record: Record, max_chars: int) -> Tuple[Record, Any]:
     """The record (possibly turned into an error) and its doc (``None`` for errors)."""
     from .pipeline import make_doc
 
+    record = check_length(record, max_chars)
     if not record.ok:
         return record, None
     assert record.text is not None
-    if len(record.text) > max_chars:
-        return record.failed(f"the text is {len(record.text):,} characters, more than the limit of "
-                             f"{max_chars:,} (raise it with --max-text-chars)"), None
     outlet = record.outlet if isinstance(record.outlet, str) or record.outlet is None else str(record.outlet)
     try:
         return record, make_doc(nlp, record.text, record.published, outlet)

@@ -30,6 +30,7 @@ import regex
 from spacy.tokens import Doc, Span
 
 from .gazetteer import spans_with, split_attributes
+from .times import shift_months
 
 # ---------------------------------------------------------------------------
 # Words of the rules that are grammar rather than domain: they stay in code.
@@ -852,12 +853,28 @@ def resolve_period(ctx: Context, sent: Sentence, fig: Figure, metric_kind: str, 
                 return None
             if t["kind"] == "anaphoric" or (t["start"] is None and t["kind"] in ("past_n", "this_unit")):
                 earlier = [x for x in times if x["start"] and x["start_char"] < t["start_char"]]
+                shifted = shift_period(t["text"], earlier[-1] if earlier else None)
+                if shifted:
+                    return shifted
                 return (earlier[-1]["start"], earlier[-1]["end"]) if earlier else state.running
-            if t["kind"] == "past_n" and state.running and regex.search(r"(?:past|last)\s+(?:year|twelve\s+months|12\s+months)", t["text"], regex.IGNORECASE):
+            if t["kind"] == "past_n" and state.running and regex.search(r"past\s+year|(?:past|last)\s+(?:twelve|12)\s+months", t["text"], regex.IGNORECASE):
                 return state.running  # "over the past year" after "in 2022": the year already named
             if t["start"]:
                 return t["start"], t["end"]
     return state.running
+
+
+def shift_period(text: str, base: Optional[dict]) -> Optional[Tuple[str, str]]:
+    """"the previous quarter" after "between April 1 and June 30, 2021": the quarter before."""
+    m = regex.search(r"\b(previous|preceding|prior|next|following)\s+(quarter|month|year|half)", text, regex.IGNORECASE)
+    if not m or base is None:
+        return None
+    start, end = dt.date.fromisoformat(base["start"]), dt.date.fromisoformat(base["end"])
+    months = {"month": 1, "quarter": 3, "half": 6, "year": 12}[m.group(2).lower()]
+    step = -months if m.group(1).lower() in ("previous", "preceding", "prior") else months
+    new_start = shift_months(start.replace(day=1), step)
+    new_end = shift_months(new_start, months) - dt.timedelta(days=1)
+    return new_start.isoformat(), new_end.isoformat()
 
 
 def update_period_state(ctx: Context, sent: Sentence, state: PeriodState, times: List[dict]) -> None:

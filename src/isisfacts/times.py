@@ -64,14 +64,15 @@ PATTERNS: List[Tuple[str, str]] = [
     ("iso", r"(?P<y>20[0-4]\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?:T[\d:.+]+(?:Z|[+-]\d{4})?)?"),
     ("numeric", r"(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>\d{2}|\d{4})"),
     ("since", rf"(?:since|from)\s+(?:the\s+(?:beginning|start)\s+of\s+)?(?P<a>{MDATE}|{MONTHISH}|{YEAR}|(?:this|the)\s+year)"),
-    ("began", rf"(?:began|launched|started|begun|kicked\s+off)\s+(?:[\w\"“”'’-]+\s+){{0,8}}?on\s+(?P<a>{MDATE})"),
+    ("began", rf"(?:began|launched|started|begun|kicked\s+off)\s+(?:[\w\"“”'’,-]+\s+){{0,8}}?(?:on\s+)?(?P<a>{MDATE})"),
+    ("since", rf"since\s+(?:[\w-]+\s+){{1,3}}(?:began|started|begun|resumed)\s+(?:in\s+|on\s+)?(?P<a>{MDATE}|{MONTHISH}|{YEAR})"),
     ("so_far_year", rf"so\s+far\s+(?:this\s+year|in\s+{YEAR}|for\s+{YEAR}|in\s+the\s+year)|so\s+far\s+in\s+(?P<y>{YEAR})|so\s+far\s+for\s+(?P<y2>{YEAR})"),
     ("date", MDATE),
     ("weekday", rf"(?:(?:late|early)\s+)?(?:on\s+)?(?:last\s+)?(?P<w>{WEEKDAY})(?:\s+(?:night|morning|evening|afternoon))?"),
     ("relative", r"(?:the\s+day\s+before\s+yesterday|yesterday|today|tonight)"),
     ("past_n", rf"(?:the\s+)?(?:past|last|previous)\s+(?P<n>{NUM}|few)?\s*(?P<u>days?|weeks?|months?|years?)"),
     ("this_unit", r"(?:so\s+far\s+)?(?:earlier\s+|later\s+)?this\s+(?P<u>week|month|year)"),
-    ("anaphoric", r"(?:that|the\s+same|the\s+next|the\s+following|the\s+previous)\s+(?:month|period|year|week)|over\s+the\s+(?:course\s+of\s+the\s+)?year|(?:during|throughout)\s+the\s+year"),
+    ("anaphoric", r"(?:that|the\s+same|the\s+next|the\s+following|the\s+previous|the\s+preceding|the\s+prior)\s+(?:month|period|year|week|quarter|half)|over\s+the\s+(?:course\s+of\s+the\s+)?year|(?:during|throughout)\s+the\s+year"),
     ("month", MONTHISH),
     ("year", rf"(?<![\d,.$])(?P<y>{YEAR})(?!\d|,\d|\s*(?:percent|%))"),
     ("so_far", r"so\s+far|to\s+date"),
@@ -145,9 +146,13 @@ class Resolver:
     def __init__(self, reference: Optional[dt.date]):
         self.reference = reference
         self.context_year: Optional[int] = None  # the last explicit year mentioned
+        self.context_at = -(10**9)  # where it was mentioned
+        self.position = 0  # where the expression being resolved starts
 
     def year_for_month(self, month: int) -> Optional[int]:
-        if self.context_year is not None:
+        # a month without a year takes the year just named ("In January 2022 ... by March"),
+        # else the last such month before the reference date ("in March", in a story of November)
+        if self.context_year is not None and (self.reference is None or self.position - self.context_at < 400):
             return self.context_year
         if self.reference is None:
             return None
@@ -303,6 +308,10 @@ class Resolver:
                 if unit == "month":
                     prev = shift_months(ref.replace(day=1), -1)
                     return prev, month_end(prev.year, prev.month)
+                if unit == "week" and "last" in m.group(0).lower().split()[:2]:
+                    # "last week": the previous Monday-to-Sunday week ("the past week" is 7 days)
+                    monday = ref - dt.timedelta(days=ref.weekday() + 7)
+                    return monday, monday + dt.timedelta(days=6)
             days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
             if unit == "month":
                 return shift_months(ref, -n), ref
@@ -361,12 +370,12 @@ def tag_times(text: str, reference: Optional[dt.date]) -> List[Dict]:
             # a bare "may" or "march" is a verb or noun as often as a month
             if surface[0].islower() or not _month_context(text, m.start()):
                 continue
+        resolver.position = m.start()
         span = resolver.resolve(kind, m)
         years = regex.findall(YEAR, surface)
-        if years and kind not in ("year_range",):
+        if years:
             resolver.context_year = int(years[-1])
-        elif kind == "year_range":
-            resolver.context_year = int(years[-1]) if years else resolver.context_year
+            resolver.context_at = m.end()
         out.append(
             {
                 "start_char": m.start(),
