@@ -389,3 +389,26 @@ def test_runs_without_tqdm(tmp_path, monkeypatch):
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": GOOD}])
     assert main(["annotate", str(src), "-o", str(tmp_path / "out.jsonl"), "--jobs", "1"]) == 0
     assert terminal.getvalue().startswith("isisfacts annotate: 1 documents")
+
+
+def test_a_document_the_pipeline_fails_on_becomes_an_error_record():
+    import isisfacts
+
+    real = isisfacts.load()
+
+    class Fragile:  # the real pipeline, failing on one text
+        make_doc = staticmethod(real.make_doc)
+
+        def __call__(self, doc):
+            if "BOOM" in doc.text:
+                raise RuntimeError("simulated failure")
+            return real(doc)
+
+        def pipe(self, docs, batch_size=64):
+            return [self(doc) for doc in docs]
+
+    batch = [rec.Record("a", GOOD), rec.Record("b", "BOOM " + OTHER), rec.Record("c", OTHER)]
+    outs = rec.annotate_batch(Fragile(), batch)
+    assert [o["id"] for o in outs] == ["a", "b", "c"]
+    assert outs[0]["claims"] and outs[2]["claims"]
+    assert "simulated failure" in outs[1]["error"]["reason"]
