@@ -412,3 +412,26 @@ def test_a_document_the_pipeline_fails_on_becomes_an_error_record():
     assert [o["id"] for o in outs] == ["a", "b", "c"]
     assert outs[0]["claims"] and outs[2]["claims"]
     assert "simulated failure" in outs[1]["error"]["reason"]
+
+
+def test_a_byte_order_mark_is_not_data(tmp_path):
+    bom = b"\xef\xbb\xbf"
+    (tmp_path / "excel.csv").write_bytes(bom + b"id,text\r\nx1," + GOOD.encode() + b"\r\n")
+    (tmp_path / "notepad.jsonl").write_bytes(bom + json.dumps({"id": "j1", "text": GOOD}).encode() + b"\n")
+    (tmp_path / "note.txt").write_bytes(bom + GOOD.encode())
+    assert run(tmp_path, "-o", tmp_path / "out.jsonl") == 0
+    outs = by_id(read_jsonl(tmp_path / "out.jsonl"))
+    assert {"x1", "j1"} <= set(outs)  # the BOM did not hide the id column or break the JSON
+    note = outs[str(tmp_path / "note.txt")]
+    assert note["claims"][0]["evidence"]["sentence"].startswith("Local police")
+
+
+def test_the_output_is_never_read_as_input(tmp_path):
+    archive = tmp_path / "a"
+    archive.mkdir()
+    write_jsonl(archive / "in.jsonl", [{"id": f"o{i}", "text": GOOD} for i in range(40)])
+    out = archive / "zz-claims.jsonl"  # inside the walked directory, sorted after the input
+    assert main(["annotate", str(archive), "-o", str(out), "--quiet", "--jobs", "1", "--batch-size", "4"]) == 0
+    assert [o["id"] for o in read_jsonl(out)] == [f"o{i}" for i in range(40)]
+    assert run(archive / "in.jsonl", "-o", archive / "in.jsonl") == 2
+    assert (archive / "in.jsonl").read_text("utf8").count("\n") == 40  # not truncated

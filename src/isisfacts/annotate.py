@@ -169,6 +169,9 @@ def run(args: argparse.Namespace) -> int:
             return fail("parquet output needs pyarrow: pip install 'isisfacts[parquet]' "
                         "(or write .jsonl or .csv)")
     problems = rec.check_inputs(args.inputs, args.input_format)
+    if args.output != "-" and any(item != "-" and os.path.exists(item) and os.path.exists(args.output)
+                                  and os.path.samefile(item, args.output) for item in args.inputs):
+        problems.append(f"{args.output} is both an input and the output")
     if problems:
         return fail("; ".join(problems))
     if args.lexicon:
@@ -189,7 +192,8 @@ def run(args: argparse.Namespace) -> int:
     tally = Tally(started=time.perf_counter())
 
     def wanted() -> Iterator[Record]:
-        for record in rec.iter_records(args.inputs, fields, args.max_record_size, args.input_format):
+        own = () if args.output == "-" else (args.output, args.output + ".partial")
+        for record in rec.iter_records(args.inputs, fields, args.max_record_size, args.input_format, skip=own):
             if done and rec.id_key(record.id) in done:
                 tally.skipped += 1
                 continue

@@ -58,6 +58,7 @@ DEFAULT_MAX_RECORD_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_TEXT_CHARS = 1_000_000
 INVALID_UTF8 = "invalid UTF-8 bytes were replaced with U+FFFD"
 _CHUNK = 1 << 20
+BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,8 @@ def bounded_lines(handle: IO[bytes], limit: int) -> Iterator[Tuple[int, Optional
         if not line:
             return
         number += 1
+        if number == 1 and line.startswith(BOM):
+            line = line[len(BOM):]  # Excel and Notepad write one; it is not part of the data
         if len(line) <= limit or line.endswith(b"\n") and len(line) == limit + 1:
             yield number, line, len(line)
             continue
@@ -273,7 +276,7 @@ def read_txt(path: Path, max_bytes: int, check_binary: bool = False) -> Record:
         return Record(source, None, line=None, source=source, error=f"cannot read the file: {err.strerror}")
     if check_binary and b"\0" in data[:8192]:
         return Record(source, None, line=None, source=source, error="a binary file, not text; not read")
-    text, bad = decode(data)
+    text, bad = decode(data[len(BOM):] if data.startswith(BOM) else data)
     record = Record(source, text, None, None, None, source, None, (INVALID_UTF8,) if bad else ())
     return record if text.strip() else record.failed("the file is empty")
 
@@ -283,13 +286,16 @@ def input_kind(path: Union[str, Path], forced: Optional[str] = None) -> Optional
     return forced or KINDS.get(Path(path).suffix.lower())
 
 
-def walk(directory: Path) -> Iterator[Path]:
-    """Files under ``directory`` in a stable (sorted) order, skipping hidden ones."""
+def walk(directory: Path, skip: Iterable[Union[str, Path]] = ()) -> Iterator[Path]:
+    """Files under ``directory`` in a stable (sorted) order, skipping hidden ones and
+    ``skip`` (the run's own output, which would otherwise be read as it grows)."""
+    skipped = {os.path.realpath(p) for p in skip}
     for root, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(root) / name
+            path = Path(root) / name
+            if not name.startswith(".") and os.path.realpath(path) not in skipped:
+                yield path
 
 
 def read_file(path: Path, fields: Fields, max_bytes: int, forced: Optional[str] = None,
@@ -325,12 +331,13 @@ def read_file(path: Path, fields: Fields, max_bytes: int, forced: Optional[str] 
 
 def iter_records(inputs: Sequence[Union[str, Path]], fields: Fields = Fields(),
                  max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES, input_format: Optional[str] = None,
-                 stdin: Optional[IO[bytes]] = None) -> Iterator[Record]:
+                 stdin: Optional[IO[bytes]] = None, skip: Sequence[Union[str, Path]] = ()) -> Iterator[Record]:
     """Stream the records of ``inputs`` (files, directories, ``"-"`` for JSONL on stdin).
 
     Never loads a whole input; every record, good or bad, is yielded exactly once, in
     input order. Check that paths exist beforehand (see :func:`check_inputs`): a path
-    that vanished meanwhile becomes an error record.
+    that vanished meanwhile becomes an error record. Files in ``skip`` are left out of
+    directory walks.
 
     >>> import io
     >>> [r.error for r in iter_records(["-"], stdin=io.BytesIO(b'[1, 2]\\n{"text": ""}\\n'))]
@@ -344,7 +351,7 @@ def iter_records(inputs: Sequence[Union[str, Path]], fields: Fields = Fields(),
             continue
         path = Path(item)
         if path.is_dir():
-            for file in walk(path):
+            for file in walk(path, skip):
                 yield from read_file(file, fields, max_record_bytes, input_format, in_directory=True)
         elif path.exists():
             yield from read_file(path, fields, max_record_bytes, input_format)
