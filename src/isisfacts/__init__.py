@@ -6,12 +6,19 @@
 ('isis_killed', 30, ('Iraq',))
 """
 
-from . import extensions  # noqa: F401 - registers the Doc attributes at import time
-from . import actors, claims, numbers, places, sentences, times  # noqa: F401 - factories
+from . import (  # noqa: F401 - factories
+    actors,
+    claims,
+    extensions,  # noqa: F401 - registers the Doc attributes at import time
+    numbers,
+    places,
+    sentences,
+    times,
+)
 from .claim import METRICS, QUALIFIERS, Claim, Evidence, Period
+from .frames import to_frame
 from .lexicon import LexiconError
 from .pipeline import COMPONENTS, add_to, extract, load, make_doc, pipe
-from .frames import to_frame
 from .render import render
 
 __version__ = "0.1.0"

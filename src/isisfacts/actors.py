@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from .extensions import doc_text
 from .gazetteer import GazetteerTagger
 from .lexicon import load_default
 
@@ -42,7 +43,7 @@ class ActorTagger(GazetteerTagger):
         return doc
 
     def acronym_spans(self, doc: Doc, known: List[Span]) -> List[Span]:
-        text = doc.text
+        text = doc_text(doc)
         if "(" not in text:
             return []
         found: List[Span] = []

@@ -17,10 +17,17 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import extensions
-from .extensions import doc_outlet, doc_published
-from .lexicon import (LexiconError, PathLike, check_triggers, load_default, merge_triggers, read_json,
-                      write_json)
 from .actors import ActorTagger
+from .extensions import doc_outlet, doc_published, forget_text
+from .lexicon import (
+    LexiconError,
+    PathLike,
+    check_triggers,
+    load_default,
+    merge_triggers,
+    read_json,
+    write_json,
+)
 from .rules import resolve_claims
 
 
@@ -72,6 +79,7 @@ class ClaimResolver:
             actor_names=self.actor_names(),
         )
         doc._.claim_dicts = claims
+        forget_text(doc)
         return doc
 
     def actor_names(self) -> Dict[str, str]:

@@ -58,6 +58,25 @@ def doc_outlet(doc: Doc) -> Optional[str]:
     return value if isinstance(value, str) and value.strip() else None
 
 
+TEXT_KEY = "isisfacts.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per doc and shared by the components.
+
+    spaCy rebuilds ``Doc.text`` from the tokens at every access; the text is kept in
+    ``doc.user_data`` until the claim resolver, the last component, drops it.
+    """
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
+def forget_text(doc: Doc) -> None:
+    doc.user_data.pop(TEXT_KEY, None)
+
+
 def register(claims_attr: str = "claims") -> None:
     """Register the doc attributes (idempotent); ``claims_attr`` names the claims getter."""
     for name, default in (

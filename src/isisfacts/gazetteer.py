@@ -4,7 +4,6 @@ matched case-insensitively with one ``PhraseMatcher``, saved by ``to_disk``."""
 from __future__ import annotations
 
 import json
-
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 

@@ -12,9 +12,16 @@ from spacy.tokens import Doc
 
 from . import extensions
 from .claim import Claim
-from .extensions import parse_published
 from .claims import check_rule_metrics
-from .lexicon import PathLike, check_entries, check_triggers, load_default, merge_triggers, read_json
+from .extensions import parse_published
+from .lexicon import (
+    PathLike,
+    check_entries,
+    check_triggers,
+    load_default,
+    merge_triggers,
+    read_json,
+)
 
 COMPONENTS: Tuple[str, ...] = (
     "isis_sentences",

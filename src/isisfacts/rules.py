@@ -29,8 +29,16 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 import regex
 from spacy.tokens import Doc, Span
 
+from .extensions import doc_text
 from .gazetteer import spans_with, split_attributes
 from .times import shift_months
+
+
+@functools.lru_cache(maxsize=None)
+def rx(pattern: str, flags: int = 0) -> "regex.Pattern":
+    """``pattern`` compiled once: the regex module's own cache costs ~10 µs a call."""
+    return regex.compile(pattern, flags)
+
 
 # ---------------------------------------------------------------------------
 # Words of the rules that are grammar rather than domain: they stay in code.
@@ -210,18 +218,21 @@ class Context:
     def __init__(self, doc: Doc, lex: Compiled, actors_key: str, places_key: str):
         self.doc = doc
         self.lex = lex
+        # Doc.text is rebuilt from the tokens at every access: read it once
+        self.text_of = doc_text(doc)
         self.words = [t.lower_ for t in doc]
         self.places = [self._mention(s) for s in spans_with(doc, places_key)]
         self.actors = [self._mention(s) for s in spans_with(doc, actors_key)]
         self.token_starts = [t.idx for t in doc]
+        self.token_ends = [t.idx + len(t) for t in doc]
         self.about_isis = any(a.label in ISIS_NAMES for a in self.actors) or bool(set(self.words) & ISIS_WORDS)
         self.time_tokens: Set[int] = set()
         for t in doc._.isis_times or []:
             span = doc.char_span(t["start_char"], t["end_char"], alignment_mode="expand")
             if span is not None:
                 self.time_tokens.update(range(span.start, span.end))
-        text = doc.text
-        breaks = [m.start() for m in regex.finditer(r"\n", text)]
+        text = self.text_of
+        breaks = [m.start() for m in rx(r"\n").finditer(text)]
         self.sentences: List[Sentence] = []
         for i, sent in enumerate(doc.sents):
             para = bisect.bisect_right(breaks, sent.start_char)
@@ -262,9 +273,10 @@ class Context:
         return None
 
     def text(self, start: int, end: int) -> str:
+        """The text of tokens ``start`` to ``end`` (exclusive)."""
         if start >= end:
             return ""
-        return self.doc[start:end].text
+        return self.text_of[self.token_starts[start] : self.token_ends[end - 1]]
 
 
 # ---------------------------------------------------------------------------
@@ -422,7 +434,7 @@ def context_event(ctx: Context, fig: Figure, sent: Sentence) -> Optional[Tuple[s
 def owner_of_casualties(ctx: Context, fig: Figure, sent: Sentence) -> Optional[str]:
     """Whose casualties: "among its ranks", "among government ranks", "SDF put their casualties at"."""
     after = ctx.text(fig.noun_end, min(sent.end, fig.noun_end + 6)).lower()
-    m = regex.match(r"\s*among\s+(?:the\s+)?([\w-]+)", after)
+    m = rx(r"\s*among\s+(?:the\s+)?([\w-]+)").match(after)
     if m:
         owner = m.group(1)
         if owner in ("its", "their", "his"):
@@ -434,8 +446,8 @@ def owner_of_casualties(ctx: Context, fig: Figure, sent: Sentence) -> Optional[s
         if owner in ("isis", "is", "militants", "jihadists", "terrorists"):
             return "isis_member"
     before = ctx.text(max(sent.start, fig.start - 8), fig.start).lower()
-    if regex.search(r"\b(?:their|its)\s+(?:casualties|losses|death\s+toll|toll)\b", before) or \
-            regex.search(r"\b(?:casualties|losses)\b", before):
+    if rx(r"\b(?:their|its)\s+(?:casualties|losses|death\s+toll|toll)\b").search(before) or \
+            rx(r"\b(?:casualties|losses)\b").search(before):
         return subject_class(ctx, sent, fig.start)
     return None
 
@@ -474,7 +486,7 @@ def left_noun(ctx: Context, fig: Figure, sent: Sentence) -> Optional[str]:
     """An elided figure's noun named before it: "Returns numbered 324", "the number of terrorists arrested ... 520"."""
     words, lex = ctx.words, ctx.lex
     text_before = ctx.text(sent.start, fig.start).lower()
-    m = regex.search(r"(?:number|total|toll)\s+of\s+([\w\s-]{1,40}?)\s+(?:\w+ed|is|was|were|stands|rose|reached|to)\b", text_before)
+    m = rx(r"(?:number|total|toll)\s+of\s+([\w\s-]{1,40}?)\s+(?:\w+ed|is|was|were|stands|rose|reached|to)\b").search(text_before)
     candidates = range(fig.start - 1, max(sent.start, fig.start - 10) - 1, -1)
     if m:
         for w in m.group(1).split():
@@ -513,7 +525,7 @@ def classify(ctx: Context, sent: Sentence, prev_person: Optional[Figure]) -> Non
         if fig.noun in ("person", "civilian") and k > 0:
             before = ctx.text(max(sent.start, fig.start - 4), fig.start).lower()
             prior = sent.figures[k - 1]
-            if regex.search(r"\b(?:including|among\s+them|of\s+whom|of\s+them)\s*$", before) and prior.noun == "isis_member":
+            if rx(r"\b(?:including|among\s+them|of\s+whom|of\s+them)\s*$").search(before) and prior.noun == "isis_member":
                 fig.noun = prior.noun
         if fig.noun is None:
             continue
@@ -547,12 +559,12 @@ def classify(ctx: Context, sent: Sentence, prev_person: Optional[Figure]) -> Non
         if fig.event in (None, "at_large", "deployed") and fig.noun in ("person", "civilian", "camp_person") and \
                 any(m.kind == "camp" for m in sent.places):
             fig.event = "held"  # "2,400 women and children remain in Al Roj"
-        part = PARTITIVE_PREDICATE.match(ctx.doc.text, fig.data["end_char"])
+        part = PARTITIVE_PREDICATE.match(ctx.text_of, fig.data["end_char"])
         if part:
             # "four of the dead were senior ISIS leaders", "Two of the detainees were the cell's commanders"
             fig.event = "killed" if part.group(1).lower() in ("dead", "killed", "slain") or \
                 "killed" in part.group(1).lower() else "detained"
-            predicate = [w.lower() for w in regex.findall(r"[\w-]+", part.group(2))]
+            predicate = [w.lower() for w in rx(r"[\w-]+").findall(part.group(2))]
             fig.noun = "leader" if any(lex_class(ctx, w) == "leader" for w in predicate) else "isis_member"
             fig.mixed = False
         if fig.event == "killed" and fig.event_span and ctx.words[fig.event_span[0]] in ("lost", "losing", "loses") \
@@ -667,7 +679,7 @@ THEATRE = frozenset(["Iraq", "Syria"])
 def usable_places(ctx: Context, sent: Sentence) -> List[Mention]:
     """Places that say where a figure is: not a dateline, not "outside Iraq", and a
     country far from the theatre only where a locative ("in France") introduces it."""
-    text = ctx.doc.text
+    text = ctx.text_of
     dateline = DATELINE.match(text[sent.start_char : sent.end_char])
     dateline_end = sent.start_char + dateline.end() if dateline else -1
     out = []
@@ -708,7 +720,7 @@ def clause_bounds(ctx: Context, sent: Sentence, token: int) -> Tuple[int, int]:
 def not_destination(ctx: Context, sent: Sentence, fig: Figure, mentions: List[Mention]) -> List[Mention]:
     if fig.metric != "repatriated":
         return mentions
-    text = ctx.doc.text
+    text = ctx.text_of
     return [m for m in mentions if not DESTINATION.search(text[max(sent.start_char, m.start_char - 40) : m.start_char])]
 
 
@@ -765,8 +777,8 @@ def update_place_state(ctx: Context, sent: Sentence, state: PlaceState, mentions
         if COUNTRY_REF.search(sentence_text) and state.last_country:
             state.running = [state.last_country]
         return
-    text = ctx.doc.text
-    opening = regex.match(r"\W*(?:in|across)\s+", text[sent.start_char : sent.start_char + 12], regex.IGNORECASE)
+    text = ctx.text_of
+    opening = rx(r"\W*(?:in|across)\s+", regex.IGNORECASE).match(text[sent.start_char : sent.start_char + 12])
     camps = [m.label for m in mentions if m.kind == "camp"]
     if camps:
         state.last_camps = list(dict.fromkeys(camps))
@@ -797,20 +809,19 @@ class PeriodState:
 
 def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
     """"said on Thursday", "released on Tuesday": the day of the report, not of the count."""
-    before = ctx.doc.text[max(sent.start_char, t["start_char"] - 40) : t["start_char"]]
-    after = ctx.doc.text[t["end_char"] : t["end_char"] + 14]
+    before = ctx.text_of[max(sent.start_char, t["start_char"] - 40) : t["start_char"]]
+    after = ctx.text_of[t["end_char"] : t["end_char"] + 14]
     if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and (
             REPORT_VERB_BEFORE.search(before) or REPORT_VERBS.match(after.lstrip())):
         return True
     if sent.index <= 3 or t["start_char"] - sent.start_char < 60:
-        dateline = DATELINE.match(ctx.doc.text[sent.start_char : sent.end_char])
+        dateline = DATELINE.match(ctx.text_of[sent.start_char : sent.end_char])
         if dateline and t["start_char"] < sent.start_char + dateline.end():
             return True  # "WASHINGTON, July 21 (Wire) -": the day of the story
-    if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and regex.search(
-            r"\b(?:released|published|issued|statement|release|report|press\s+conference|account|site|website|"
-            r"channel|interview|briefing)\b[^.;]{0,14}$", before, regex.IGNORECASE):
+    if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and rx(r"\b(?:released|published|issued|statement|release|report|press\s+conference|account|site|website|"
+            r"channel|interview|briefing)\b[^.;]{0,14}$", regex.IGNORECASE).search(before):
         return True
-    if regex.search(r"\b(?:by|until|before)\s+(?:the\s+end\s+of\s+)?$", before, regex.IGNORECASE):
+    if rx(r"\b(?:by|until|before)\s+(?:the\s+end\s+of\s+)?$", regex.IGNORECASE).search(before):
         return True
     return False
 
@@ -820,11 +831,11 @@ def period_times(ctx: Context, sent: Sentence) -> List[dict]:
     for t in sent.times:
         if time_is_report_date(ctx, t, sent):
             continue
-        before = ctx.doc.text[max(0, t["start_char"] - 3) : t["start_char"]]
-        after = ctx.doc.text[t["end_char"] : t["end_char"] + 14]
-        if t["kind"] == "year" and regex.match(r"\s*(?:[A-Z][\w.-]*\s+)?(?:airstrike|strike|attack|offensive|law|election|report|census|agreement|deal|resolution)", after):
+        before = ctx.text_of[max(0, t["start_char"] - 3) : t["start_char"]]
+        after = ctx.text_of[t["end_char"] : t["end_char"] + 14]
+        if t["kind"] == "year" and rx(r"\s*(?:[A-Z][\w.-]*\s+)?(?:airstrike|strike|attack|offensive|law|election|report|census|agreement|deal|resolution)").match(after):
             continue  # "a 2020 US airstrike": a year used as a name
-        if t["kind"] == "year" and regex.search(r"(?:^|\W)an?\s$", before, regex.IGNORECASE):
+        if t["kind"] == "year" and rx(r"(?:^|\W)an?\s$", regex.IGNORECASE).search(before):
             continue  # "a 2020 airstrike"
         out.append(t)
     return out
@@ -857,7 +868,7 @@ def resolve_period(ctx: Context, sent: Sentence, fig: Figure, metric_kind: str, 
                 if shifted:
                     return shifted
                 return (earlier[-1]["start"], earlier[-1]["end"]) if earlier else state.running
-            if t["kind"] == "past_n" and state.running and regex.search(r"past\s+year|(?:past|last)\s+(?:twelve|12)\s+months", t["text"], regex.IGNORECASE):
+            if t["kind"] == "past_n" and state.running and rx(r"past\s+year|(?:past|last)\s+(?:twelve|12)\s+months", regex.IGNORECASE).search(t["text"]):
                 return state.running  # "over the past year" after "in 2022": the year already named
             if t["start"]:
                 return t["start"], t["end"]
@@ -866,7 +877,7 @@ def resolve_period(ctx: Context, sent: Sentence, fig: Figure, metric_kind: str, 
 
 def shift_period(text: str, base: Optional[dict]) -> Optional[Tuple[str, str]]:
     """"the previous quarter" after "between April 1 and June 30, 2021": the quarter before."""
-    m = regex.search(r"\b(previous|preceding|prior|next|following)\s+(quarter|month|year|half)", text, regex.IGNORECASE)
+    m = rx(r"\b(previous|preceding|prior|next|following)\s+(quarter|month|year|half)", regex.IGNORECASE).search(text)
     if not m or base is None:
         return None
     start, end = dt.date.fromisoformat(base["start"]), dt.date.fromisoformat(base["end"])
@@ -904,32 +915,30 @@ class SourceState:
 
 def attribution_in(ctx: Context, sent: Sentence, main: Optional[str]) -> Optional[str]:
     """The asserting party of a sentence: "X said", "according to X", "X's statement"."""
-    text = ctx.doc.text[sent.start_char : sent.end_char]
+    text = ctx.text_of[sent.start_char : sent.end_char]
     base = sent.start_char
     # ISIS is a source only where a statement is its own ("ISIS said", "according to Amaq")
     actors = [a for a in sent.actors if a.label not in ISIS_NAMES
-              or regex.match(r"\s*(?:said|announced|claimed\s+in\s+a\s+statement)", text[a.end_char - base :])]
+              or rx(r"\s*(?:said|announced|claimed\s+in\s+a\s+statement)").match(text[a.end_char - base :])]
     m = ACCORDING_TO.search(text)
     if m:
         after_char = base + m.end()
         for a in sent.actors:
             # "according to the SDF", "according to CENTCOM's figures"; not "according to the ministry, ISIS ..."
-            if a.start_char >= after_char and regex.fullmatch(r"\s*(?:the\s+|a\s+)?(?:[\w-]+\s+)?",
-                                                              ctx.doc.text[after_char : a.start_char]):
+            if a.start_char >= after_char and rx(r"\s*(?:the\s+|a\s+)?(?:[\w-]+\s+)?").fullmatch(ctx.text_of[after_char : a.start_char]):
                 return resolve_actor_source(a.label, main)
-        named = regex.match(r"\s+(?:the\s+)?((?:[\w’'.-]+\s+){0,3}(?:officials|authorities|sources|media|officers|residents|activists|monitors|groups|statement|report|release|note|data|figures|military|summary|tally|count|estimates?|statistics|ministry|command|spokes\w+))\b",
-                            text[m.end() :], regex.IGNORECASE)
+        named = rx(r"\s+(?:the\s+)?((?:[\w’'.-]+\s+){0,3}(?:officials|authorities|sources|media|officers|residents|activists|monitors|groups|statement|report|release|note|data|figures|military|summary|tally|count|estimates?|statistics|ministry|command|spokes\w+))\b", regex.IGNORECASE).match(text[m.end() :])
         if named:
             return named_party(named.group(1), main)
-        named = regex.match(r"\s+(?:the\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})", text[m.end() :])
+        named = rx(r"\s+(?:the\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})").match(text[m.end() :])
         if named:
             return named_party(named.group(1), main)
-    owner = regex.search(r"\b(?:in|from)\s+(?:the|a|an|its)\s+", text)
+    owner = rx(r"\b(?:in|from)\s+(?:the|a|an|its)\s+").search(text)
     for a in sent.actors:
         follows = text[a.end_char - base : a.end_char - base + 30]
         ahead = text[max(0, a.start_char - base - 12) : a.start_char - base]
-        if owner and regex.match(r"(?:’s|'s)?\s+(?:statement|release|press\s+release|report|strike\s+(?:summary|report)|update)", follows) \
-                and regex.search(r"\b(?:in|from|to)\s+(?:the|a|an)\s+$", ahead) and a.label not in ISIS_NAMES:
+        if owner and rx(r"(?:’s|'s)?\s+(?:statement|release|press\s+release|report|strike\s+(?:summary|report)|update)").match(follows) \
+                and rx(r"\b(?:in|from|to)\s+(?:the|a|an)\s+$").search(ahead) and a.label not in ISIS_NAMES:
             return resolve_actor_source(a.label, main)
     verbs = list(REPORT_VERBS.finditer(text))
     if verbs:
@@ -942,9 +951,9 @@ def attribution_in(ctx: Context, sent: Sentence, main: Optional[str]) -> Optiona
             # ("Kurilla, commander of CENTCOM, said"); "said X": the one right after
             before = [a for a in actors if a.end_char <= vchar and (
                 vchar - a.end_char <= 25 and "," not in text[a.end_char - base : v.start()]
-                or regex.fullmatch(r"[^,]{0,40},\s*", text[a.end_char - base : v.start()]))]
+                or rx(r"[^,]{0,40},\s*").fullmatch(text[a.end_char - base : v.start()]))]
             after = [a for a in actors if a.start_char >= base + v.end() and a.start_char - (base + v.end()) <= 60]
-            inverted = v.group(0) not in ("told", "tells") and regex.match(r"\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,6}?", text[v.end() :])
+            inverted = v.group(0) not in ("told", "tells") and rx(r"\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,6}?").match(text[v.end() :])
             if before:
                 return resolve_actor_source(before[-1].label, main)
             if after and inverted:
@@ -952,14 +961,14 @@ def attribution_in(ctx: Context, sent: Sentence, main: Optional[str]) -> Optiona
             subject = NAMED_SUBJECT.search(head) or NAMED_BODY.search(head) or ACRONYM_SUBJECT.search(head)
             if subject:
                 return named_party(subject.group(1), main)
-            if regex.search(r"\b(?:ministry|command|agency|office|spokes\w+)\s+(?:[A-Z][\w’'-]*\s+){0,3}$", head):
+            if rx(r"\b(?:ministry|command|agency|office|spokes\w+)\s+(?:[A-Z][\w’'-]*\s+){0,3}$").search(head):
                 return "__previous__"  # "ministry spokesman Karwan Hassan told Rudaw"
-    if regex.search(r"(?:statement|report|release|data|figures)\s+(?:\w+\s+){0,2}(?:showed|shows|said|says|states|stated|mentioned|indicates)", text, regex.IGNORECASE):
+    if rx(r"(?:statement|report|release|data|figures)\s+(?:\w+\s+){0,2}(?:showed|shows|said|says|states|stated|mentioned|indicates)", regex.IGNORECASE).search(text):
         return "__previous__"
-    headline = regex.search(r":\s*([A-Z][\w-]+)\s*$", text.strip())
+    headline = rx(r":\s*([A-Z][\w-]+)\s*$").search(text.strip())
     if headline:
         for a in sent.actors:
-            if a.label == headline.group(1) or ctx.doc.text[a.start_char : a.end_char] == headline.group(1):
+            if a.label == headline.group(1) or ctx.text_of[a.start_char : a.end_char] == headline.group(1):
                 return resolve_actor_source(a.label, main)
     return None
 
@@ -970,7 +979,7 @@ KNOWN_AS = regex.compile(r"\b(?:formally|officially|also|better|formerly)\s+know
 def known_as(ctx: Context) -> Dict[str, str]:
     """"the Coalition ..., formally known as CJTF-OIR": in this text one name stands for the other."""
     out: Dict[str, str] = {}
-    for m in KNOWN_AS.finditer(ctx.doc.text):
+    for m in KNOWN_AS.finditer(ctx.text_of):
         before = [a for a in ctx.actors if a.end_char <= m.start() and m.start() - a.end_char <= 120 and a.label not in ISIS_NAMES]
         after = [a for a in ctx.actors if a.start_char >= m.end() and a.start_char - m.end() <= 80]
         if before and after and before[-1].label != after[0].label:
@@ -982,14 +991,14 @@ def outlet_name(ctx: Context, outlet: Optional[str], names: Dict[str, str]) -> O
     """An outlet that is itself an actor ("U.S. Central Command (press release)") by its canonical name."""
     if not outlet:
         return outlet
-    bare = regex.sub(r"\s*\([^)]*\)\s*$", "", outlet).strip().lower()
+    bare = rx(r"\s*\([^)]*\)\s*$").sub("", outlet).strip().lower()
     name = names.get(bare)
     if name and name not in ISIS_NAMES:
         return name
     low = outlet.lower()
     best = None
     for a in ctx.actors:
-        surface = ctx.doc.text[a.start_char : a.end_char].lower()
+        surface = ctx.text_of[a.start_char : a.end_char].lower()
         if low.startswith(surface) and len(surface) >= 3 and (best is None or len(surface) > best[1]):
             best = (a.label, len(surface))
     return best[0] if best and best[0] not in ISIS_NAMES else outlet
@@ -998,7 +1007,7 @@ def outlet_name(ctx: Context, outlet: Optional[str], names: Dict[str, str]) -> O
 def quote_attributions(ctx: Context, attributions: List[Optional[str]]) -> Dict[int, Optional[str]]:
     """A quotation running over several sentences is attributed where it closes ('..." SOHR said.')."""
     out: Dict[int, Optional[str]] = {}
-    text = ctx.doc.text
+    text = ctx.text_of
     for i, sent in enumerate(ctx.sentences):
         body = text[sent.start_char : sent.end_char].lstrip()
         if not body[:1] in ('"', "“") or attributions[i]:
@@ -1016,12 +1025,12 @@ def quote_attributions(ctx: Context, attributions: List[Optional[str]]) -> Dict[
 
 def caption_sentences(ctx: Context) -> Set[int]:
     """Photo captions and credits: their places and dates are not the story's."""
-    text = ctx.doc.text
+    text = ctx.text_of
     out: Set[int] = set()
     previous_credit = -2
     for sent in ctx.sentences:
         chunk = text[sent.start_char : sent.end_char]
-        if regex.search(r"\b(?:Photo|Image of|Getty Images|REUTERS/|AFP/|AP/)", chunk):
+        if rx(r"\b(?:Photo|Image of|Getty Images|REUTERS/|AFP/|AP/)").search(chunk):
             out.add(sent.index)
             previous_credit = sent.paragraph
         elif sent.paragraph == previous_credit + 1 and not sent.figures and len(ctx.sentences) > 8:
@@ -1075,7 +1084,7 @@ def main_source(ctx: Context, attributions: List[Optional[str]]) -> Optional[str
 # ---------------------------------------------------------------------------
 
 def figure_evidence(ctx: Context, sent: Sentence, fig: Figure) -> dict:
-    text = ctx.doc.text
+    text = ctx.text_of
     ev: dict = {
         "sentence": text[sent.start_char : sent.end_char],
         "sentence_start": sent.start_char,
@@ -1097,7 +1106,7 @@ def figure_evidence(ctx: Context, sent: Sentence, fig: Figure) -> dict:
 
 
 def is_headline(ctx: Context, sent: Sentence) -> bool:
-    text = ctx.doc.text[sent.start_char : sent.end_char].strip()
+    text = ctx.text_of[sent.start_char : sent.end_char].strip()
     return bool(text) and text[-1] not in ".!?\"”’'" and sent.index < 6
 
 
@@ -1127,10 +1136,11 @@ def resolve_claims(doc: Doc, triggers: dict, published: Optional[dt.date], outle
     for sent in ctx.sentences:
         mentions = usable_places(ctx, sent)
         times = period_times(ctx, sent)
-        sentence_text = doc.text[sent.start_char : sent.end_char]
+        sentence_text = ctx.text_of[sent.start_char : sent.end_char]
         if sent.index in captions:
             continue
-        attributed = attribution_in(ctx, sent, main) or quoted.get(sent.index)
+        attributed = resolve_actor_source(first_pass[sent.index], main) if first_pass[sent.index] else None
+        attributed = attributed or quoted.get(sent.index)
         if OUTLET_VOICE.search(sentence_text):
             attributed = outlet
         if attributed == "__previous__":

@@ -16,6 +16,8 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .extensions import doc_text
+
 ABBREVIATIONS = frozenset(
     """gen col lt maj sgt capt adm brig cmdr mr mrs ms dr st mt no nos vs etc gov sen rep pres
     jan feb mar apr jun jul aug sep sept oct nov dec fla calif ga va md mass
@@ -65,7 +67,7 @@ class SentenceSplitter:
             return doc
         offsets = doc.to_array([IDX]).astype("int64")
         flags = numpy.full(len(doc), -1, dtype="int32")
-        token_of = numpy.searchsorted(offsets, numpy.asarray(sentence_starts(doc.text)), side="left")
+        token_of = numpy.searchsorted(offsets, numpy.asarray(sentence_starts(doc_text(doc))), side="left")
         flags[token_of[token_of < len(doc)]] = 1
         flags[0] = 1
         doc.from_array([SENT_START], flags.reshape(-1, 1).astype("uint64"))

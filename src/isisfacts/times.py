@@ -20,7 +20,7 @@ import regex
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .extensions import doc_published
+from .extensions import doc_published, doc_text
 
 MONTHS = {
     name: i
@@ -410,9 +410,9 @@ class TimeTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         published = doc_published(doc)
-        reference = published or find_dateline(doc.text)
+        reference = published or find_dateline(doc_text(doc))
         doc._.reference_date = reference.isoformat() if reference else None
-        times = tag_times(doc.text, reference)
+        times = tag_times(doc_text(doc), reference)
         doc._.isis_times = times
         spans = []
         for t in times:
