@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import regex
+from spacy.attrs import IDX, LENGTH, LOWER
 from spacy.tokens import Doc, Span
 
 from .extensions import doc_text
@@ -220,11 +221,14 @@ class Context:
         self.lex = lex
         # Doc.text is rebuilt from the tokens at every access: read it once
         self.text_of = doc_text(doc)
-        self.words = [t.lower_ for t in doc]
+        # token attributes in one C call each, not one Token object per token
+        columns = doc.to_array([LOWER, IDX, LENGTH]).tolist()
+        strings = doc.vocab.strings
+        self.words = [strings[row[0]] for row in columns]
+        self.token_starts = [row[1] for row in columns]
+        self.token_ends = [row[1] + row[2] for row in columns]
         self.places = [self._mention(s) for s in spans_with(doc, places_key)]
         self.actors = [self._mention(s) for s in spans_with(doc, actors_key)]
-        self.token_starts = [t.idx for t in doc]
-        self.token_ends = [t.idx + len(t) for t in doc]
         self.about_isis = any(a.label in ISIS_NAMES for a in self.actors) or bool(set(self.words) & ISIS_WORDS)
         self.time_tokens: Set[int] = set()
         for t in doc._.isis_times or []:

@@ -335,11 +335,15 @@ class Resolver:
         return None  # anaphoric, so_far: for the rule layer
 
 
-def find_dateline(text: str) -> Optional[dt.date]:
-    """A date written near the top of the text ("Jul. 17, 2024", "2022-01-22T15:38")."""
+def find_dateline(text: str, matches: Optional[Sequence["regex.Match"]] = None) -> Optional[dt.date]:
+    """A date written near the top of the text ("Jul. 17, 2024", "2022-01-22T15:38").
+
+    ``matches`` are the text's time matches when the caller has them already.
+    """
     head = text[:600]
     resolver = Resolver(None)
-    for m in time_matches(head):
+    found = time_matches(head) if matches is None else (m for m in matches if m.end() <= len(head))
+    for m in found:
         kind = kind_of(m)
         if kind in ("date", "iso", "numeric") and regex.search(r"\d{2,4}\s*$|T|\d", m.group(0)):
             if kind == "date" and not regex.search(YEAR, m.group(0)):
@@ -350,7 +354,8 @@ def find_dateline(text: str) -> Optional[dt.date]:
     return None
 
 
-def tag_times(text: str, reference: Optional[dt.date]) -> List[Dict]:
+def tag_times(text: str, reference: Optional[dt.date],
+              matches: Optional[Sequence["regex.Match"]] = None) -> List[Dict]:
     """All time expressions of ``text`` as dicts, resolved against ``reference``.
 
     >>> [t["start"] for t in tag_times("from January to June 2024", None)]
@@ -358,7 +363,7 @@ def tag_times(text: str, reference: Optional[dt.date]) -> List[Dict]:
     """
     resolver = Resolver(reference)
     out: List[Dict] = []
-    for m in time_matches(text):
+    for m in time_matches(text) if matches is None else matches:
         if m.start() > 0 and WORD_EDGE_BEFORE.search(text[m.start() - 1]):
             continue  # inside a word ("Mayadin" is not "May")
         end = m.end()
@@ -410,9 +415,11 @@ class TimeTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         published = doc_published(doc)
-        reference = published or find_dateline(doc_text(doc))
+        text = doc_text(doc)
+        matches = list(time_matches(text))  # scanned once, for the dateline and the times
+        reference = published or find_dateline(text, matches)
         doc._.reference_date = reference.isoformat() if reference else None
-        times = tag_times(doc_text(doc), reference)
+        times = tag_times(text, reference, matches)
         doc._.isis_times = times
         spans = []
         for t in times:
