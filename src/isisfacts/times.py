@@ -82,40 +82,52 @@ TIME_RE = regex.compile(
     regex.IGNORECASE,
 )
 KIND_OF = {f"k{i}": kind for i, (kind, _) in enumerate(PATTERNS)}
-_PARTS = [regex.compile(p, regex.IGNORECASE) for _, p in PATTERNS]
+
+
+# What every time expression holds: a digit, a month or weekday name, or a time word.
+TIME_ANCHOR_RE = regex.compile(
+    rf"[0-9]+|\b(?:{MONTH}|{WEEKDAY}|years?|months?|weeks?|days?|quarter|half|yesterday|today|tonight|"
+    r"far|date|since|began|launched|started|begun|kicked|period)\b",
+    regex.IGNORECASE,
+)
+TIME_WORD_RE = regex.compile(r"\b\w+")
+# The words a time expression can start with, before its anchor.
+TIME_STARTERS = frozenset(
+    "from between since the late early on last this that over during throughout so to first second "
+    "third fourth final 1st 2nd 3rd 4th latter past previous preceding prior next following earlier "
+    "later began launched started begun kicked mid".split()
+)
 
 
 def time_matches(text: str) -> Iterator["regex.Match"]:
-    """The matches of ``time_matches(text)``, about four times faster.
+    """The matches of ``TIME_RE.finditer(text)``, found from cheap anchors.
 
-    One big alternation defeats the regex engine's literal-prefix search, so it tries
-    every alternative at every character. Each pattern alone searches fast; the
-    leftmost start among them is where the alternation matches next, and
-    ``TIME_RE.match`` there gives the very match ``finditer`` would (same groups, same
-    alternative winning). A pattern's next start stays valid until the scan passes it.
+    Every time expression holds an anchor (a digit, a month or weekday name, a time
+    word) and starts at one of the few words before it ("from", "the first", "late
+    on"). For each anchor, ``TIME_RE.match`` is tried at those word starts, earliest
+    first, and the first match that reaches the anchor is kept.
 
     >>> [m.group(0) for m in time_matches("From January to June 2024, and on Monday")]
     ['From January to June 2024', 'on Monday']
     """
-    nexts: List[Optional[int]] = [None] * len(_PARTS)
-    pos, end = 0, len(text)
-    while True:
-        first = end + 1
-        for i, part in enumerate(_PARTS):
-            start = nexts[i]
-            if start is None or start != -1 and start < pos:
-                found = part.search(text, pos)
-                start = nexts[i] = found.start() if found else -1
-            if start != -1 and start < first:
-                first = start
-        if first > end:
-            return
-        m = TIME_RE.match(text, first)
-        if m is None:  # cannot happen (see above); never loop forever on it
-            pos = first + 1
+    last_end = 0
+    for anchor in TIME_ANCHOR_RE.finditer(text):
+        at = anchor.start()
+        if at < last_end:
             continue
-        yield m
-        pos = m.end() if m.end() > first else first + 1
+        window = max(last_end, at - 64)
+        starts = [w.start() for w in TIME_WORD_RE.finditer(text, window, at) if w.group().lower() in TIME_STARTERS]
+        head = at  # the start of the anchor's own word ("Q1", "H2")
+        while head > window and text[head - 1].isalnum():
+            head -= 1
+        for start in starts + ([head, at] if head < at else [at]):
+            m = TIME_RE.match(text, start)
+            if m is not None and m.end() > at:
+                yield m
+                last_end = m.end()
+                break
+
+
 WORD_EDGE_BEFORE = regex.compile(r"[\w]$")
 
 
