@@ -28,7 +28,7 @@ from .lexicon import (
     read_json,
     write_json,
 )
-from .rules import resolve_claims
+from .rules import Compiled, compile_triggers, resolve_claims
 
 
 class ClaimResolver:
@@ -71,7 +71,7 @@ class ClaimResolver:
             )
         claims = resolve_claims(
             doc,
-            self.triggers,
+            self.compiled(),
             published=doc_published(doc),
             outlet=doc_outlet(doc),
             actors_key=self.actors_key,
@@ -81,6 +81,13 @@ class ClaimResolver:
         doc._.claim_dicts = claims
         forget_text(doc)
         return doc
+
+    def compiled(self) -> Compiled:
+        """The triggers compiled for the rule layer, once per triggers object."""
+        if getattr(self, "_compiled_for", None) is not self.triggers:
+            self._compiled = compile_triggers(self.triggers)
+            self._compiled_for = self.triggers
+        return self._compiled
 
     def actor_names(self) -> Dict[str, str]:
         """Lower-cased alias -> canonical name, from the pipeline's actor tagger (for outlets)."""

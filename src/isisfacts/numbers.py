@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .extensions import doc_text
+from .patterns import rx
 
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -121,7 +122,7 @@ def parse_value(text: str) -> Optional[float]:
     """
     text = text.strip()
     # ASCII digits only: float() cannot read every character that \d matches
-    m = regex.fullmatch(r"([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)\s*(\w*)", text)
+    m = rx(r"([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)\s*(\w*)").fullmatch(text)
     if m:
         number = float(m.group(1).replace(",", ""))
         scale = m.group(2).lower()
@@ -216,7 +217,7 @@ def find_figures(text: str, blocked: Sequence[Tuple[int, int]] = ()) -> List[Dic
         if NOT_A_COUNT_BEFORE.search(before) or NOT_A_COUNT_AFTER.match(after):
             continue
         if after[:1] == "-" and after[1:2].isalpha():  # "16-year", "M-16-style": a compound word
-            if not regex.match(r"-(?:strong|member|man|plus)\b", after):
+            if not rx(r"-(?:strong|member|man|plus)\b").match(after):
                 continue
         qualifier = QUALIFIER_OF.get(" ".join((m.group("qual") or "").lower().split()), "exact")
         value_max = None

@@ -27,7 +27,7 @@ import io
 import json
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import (
     IO,
@@ -43,8 +43,6 @@ from typing import (
     Tuple,
     Union,
 )
-
-from .extensions import parse_published
 
 #: Input kinds by file suffix.
 KINDS = {".txt": "txt", ".jsonl": "jsonl", ".csv": "csv"}

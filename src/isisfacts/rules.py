@@ -32,14 +32,8 @@ from spacy.tokens import Doc, Span
 
 from .extensions import doc_text
 from .gazetteer import spans_with, split_attributes
+from .patterns import rx
 from .times import shift_months
-
-
-@functools.lru_cache(maxsize=None)
-def rx(pattern: str, flags: int = 0) -> "regex.Pattern":
-    """``pattern`` compiled once: the regex module's own cache costs ~10 µs a call."""
-    return regex.compile(pattern, flags)
-
 
 # ---------------------------------------------------------------------------
 # Words of the rules that are grammar rather than domain: they stay in code.
@@ -884,7 +878,7 @@ def shift_period(text: str, base: Optional[dict]) -> Optional[Tuple[str, str]]:
     m = rx(r"\b(previous|preceding|prior|next|following)\s+(quarter|month|year|half)", regex.IGNORECASE).search(text)
     if not m or base is None:
         return None
-    start, end = dt.date.fromisoformat(base["start"]), dt.date.fromisoformat(base["end"])
+    start = dt.date.fromisoformat(base["start"])
     months = {"month": 1, "quarter": 3, "half": 6, "year": 12}[m.group(2).lower()]
     step = -months if m.group(1).lower() in ("previous", "preceding", "prior") else months
     new_start = shift_months(start.replace(day=1), step)
@@ -1114,13 +1108,13 @@ def is_headline(ctx: Context, sent: Sentence) -> bool:
     return bool(text) and text[-1] not in ".!?\"”’'" and sent.index < 6
 
 
-def resolve_claims(doc: Doc, triggers: dict, published: Optional[dt.date], outlet: Optional[str],
+def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt.date], outlet: Optional[str],
                    actors_key: str = "isis_actors", places_key: str = "isis_places",
                    actor_names: Optional[Dict[str, str]] = None) -> List[dict]:
     """All claims of a tagged doc as plain dicts in the gold format (plus ``evidence``)."""
     if not doc._.isis_figures:
         return []
-    lex = compile_triggers(triggers)
+    lex = triggers if isinstance(triggers, Compiled) else compile_triggers(triggers)
     ctx = Context(doc, lex, actors_key, places_key)
     reference = published
     if reference is None and doc._.reference_date:

@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .extensions import doc_published, doc_text
+from .patterns import rx
 
 MONTHS = {
     name: i
@@ -174,7 +175,7 @@ class Resolver:
         if not text:
             return self.context_year or (self.reference.year if self.reference else None)
         low = " ".join(text.lower().split())
-        if regex.fullmatch(YEAR, low):
+        if rx(YEAR).fullmatch(low):
             return int(low)
         if self.reference is None:
             return None
@@ -198,11 +199,11 @@ class Resolver:
         rest = words[1:]
         if month is None and len(words) >= 2 and month_number(words[1]):
             day, month, rest = words[0], month_number(words[1]), words[2:]
-        elif rest and regex.fullmatch(DAY, rest[0]) and not regex.fullmatch(YEAR, rest[0]):
+        elif rest and rx(DAY).fullmatch(rest[0]) and not rx(YEAR).fullmatch(rest[0]):
             day, rest = rest[0], rest[1:]
         if month is None:
             return None
-        if rest and regex.fullmatch(YEAR, rest[0]):
+        if rest and rx(YEAR).fullmatch(rest[0]):
             year = int(rest[0])
         elif relative and self.reference is not None:
             year = self.reference.year if (relative == "this" or month < self.reference.month) else self.reference.year - 1
@@ -211,7 +212,7 @@ class Resolver:
         if year is None:
             return None
         if day is not None:
-            d = int(regex.sub(r"\D", "", day))
+            d = int(rx(r"\D").sub("", day))
             try:
                 when = dt.date(year, month, d)
             except ValueError:
@@ -224,7 +225,7 @@ class Resolver:
         ref = self.reference
         if kind == "range":
             a, b = self.date_piece(g["a"]), self.date_piece(g["b"])
-            if b and not regex.search(YEAR, g["a"]) and not regex.match(r"\s*(?:last|this)\b", g["a"], regex.IGNORECASE):
+            if b and not rx(YEAR).search(g["a"]) and not rx(r"\s*(?:last|this)\b", regex.IGNORECASE).match(g["a"]):
                 # "January to June 2024": the first month takes the second's year
                 a = self.date_piece(f"{g['a']} {b[0].year}")
                 if a and a[0] > b[1]:  # "November to February 2024"
@@ -267,14 +268,14 @@ class Resolver:
             if ref is None:
                 return None
             a = g["a"]
-            if regex.fullmatch(YEAR, a.strip()):
+            if rx(YEAR).fullmatch(a.strip()):
                 start = dt.date(int(a), 1, 1)
             elif a.lower().endswith("year"):
                 start = dt.date(ref.year, 1, 1)
             else:
                 piece = self.date_piece(a)
                 start = piece[0] if piece else None
-                if start and not regex.search(YEAR, a):
+                if start and not rx(YEAR).search(a):
                     # "since January": the last January before the reference date
                     year = ref.year if start.month <= ref.month else ref.year - 1
                     start = start.replace(year=year)
@@ -357,8 +358,8 @@ def find_dateline(text: str, matches: Optional[Sequence["regex.Match"]] = None) 
     found = time_matches(head) if matches is None else (m for m in matches if m.end() <= len(head))
     for m in found:
         kind = kind_of(m)
-        if kind in ("date", "iso", "numeric") and regex.search(r"\d{2,4}\s*$|T|\d", m.group(0)):
-            if kind == "date" and not regex.search(YEAR, m.group(0)):
+        if kind in ("date", "iso", "numeric") and rx(r"\d{2,4}\s*$|T|\d").search(m.group(0)):
+            if kind == "date" and not rx(YEAR).search(m.group(0)):
                 continue
             span = resolver.resolve(kind, m)
             if span and span[0] == span[1]:
@@ -383,13 +384,13 @@ def tag_times(text: str, reference: Optional[dt.date],
             continue
         kind = kind_of(m)
         surface = m.group(0)
-        if kind == "month" and surface.lower().rstrip(".") in ("may", "mar", "march", "jan", "dec", "sep", "oct", "nov", "aug", "jun", "jul", "apr", "feb") and not regex.search(YEAR, surface):
+        if kind == "month" and surface.lower().rstrip(".") in ("may", "mar", "march", "jan", "dec", "sep", "oct", "nov", "aug", "jun", "jul", "apr", "feb") and not rx(YEAR).search(surface):
             # a bare "may" or "march" is a verb or noun as often as a month
             if surface[0].islower() or not _month_context(text, m.start()):
                 continue
         resolver.position = m.start()
         span = resolver.resolve(kind, m)
-        years = regex.findall(YEAR, surface)
+        years = rx(YEAR).findall(surface)
         if years:
             resolver.context_year = int(years[-1])
             resolver.context_at = m.end()
@@ -408,7 +409,7 @@ def tag_times(text: str, reference: Optional[dt.date],
 
 def _month_context(text: str, at: int) -> bool:
     before = text[max(0, at - 12) : at].lower()
-    return bool(regex.search(r"\b(in|on|since|from|until|through|by|of|during|early|late|mid|last|this|to)\s*-?\s*$", before))
+    return bool(rx(r"\b(in|on|since|from|until|through|by|of|during|early|late|mid|last|this|to)\s*-?\s*$").search(before))
 
 
 class TimeTagger:
