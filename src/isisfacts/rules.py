@@ -68,14 +68,15 @@ PRONOUN_SUBJECT = regex.compile(
     r"officials?|spokes(?:man|woman|person)|summary|agency|observatory|group|military|army|task\s+force))\s+(?:also\s+)?$",
     regex.IGNORECASE)
 NAMED_SUBJECT = regex.compile(
-    r"((?:[A-Z][\w.’'-]*\s+)?(?:[\w.’'-]+\s+)?(?:officials|authorities|sources|officers|commanders|monitors|activists|media))"
-    r"(?:,[^,]{0,70},)?\s+(?:\w+\s+)?$")
+    r"((?:[A-Z][\w.’'-]*\s+)?(?:[\w.’'-]+\s+)?(?:officials|authorities|sources|officers|commanders|monitors|activists|media|"
+    r"police|ministry|army|military|government|witnesses|residents|doctors|medics|spokes(?:man|woman|person)))"
+    r"(?:,[^,]{0,70},)?\s+(?:(?:also|later|reportedly|have|has|had|previously|earlier)\s+)?$")
 NAMED_BODY = regex.compile(
     r"((?:[A-Z][\w’'-]*\s+){0,4}(?:Command|Ministry|Service|Agency|Council|Directorate|Cell|Observatory|Network|"
     r"Center|Centre|Office|Committee|Administration|Department|Commission|Mission|Authority))\s+(?:\w+\s+)?$")
 ACRONYM_SUBJECT = regex.compile(r"(?:^|\bthe\s+)([A-Z]{2,6})\s+(?:\w+\s+)?$")
 GENERIC_SOURCES = regex.compile(
-    r"^(?:the\s+)?(?:statement|release|report|press\s+release|note|officials?|spokes(?:man|woman|person)|"
+    r"^(?:the\s+)?(?:statement|release|report|press\s+release|note|officials?|spokes(?:man|woman|person)|government|cell|army|"
     r"military|command|ngo|monitor|observatory|group|agency|ministry|he|she|they|it|we|sources?|"
     r"data|figures|statistics|tally|count|update|summary|strike\s+summary|task\s+force(?:'s|’s)?(?:\s+\w+){0,3}|"
     r"u\.?s\.?\s+military|us\s+military|united\s+states\s+military|american\s+military|"
@@ -1046,7 +1047,8 @@ def named_party(name: str, main: Optional[str]) -> Optional[str]:
     """A party named as the text names it; generic references resolve to the document's main source."""
     name = " ".join(name.split()).strip(" ,.")
     low = name.lower()
-    if GENERIC_SOURCES.match(low) or low.startswith(("the report", "the statement", "a statement", "the release")):
+    if GENERIC_SOURCES.match(low) or low.startswith(("the report", "the statement", "a statement", "the release")) \
+            or rx(r"(?:^|\s)(?:spokes(?:man|woman|person)|official|officer|source)$").search(low):
         return "__previous__"  # the party last named, else the document's main source
     if low.startswith("the "):
         name = name[4:]
