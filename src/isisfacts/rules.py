@@ -723,6 +723,35 @@ def not_destination(ctx: Context, sent: Sentence, fig: Figure, mentions: List[Me
     return [m for m in mentions if not DESTINATION.search(text[max(sent.start_char, m.start_char - 40) : m.start_char])]
 
 
+ATTACHING = frozenset("in from at of the across inside near and , 's ’s".split())
+
+
+def attached_to_figure(ctx: Context, sent: Sentence, m: Mention, fig: Figure, mentions: List[Mention]) -> bool:
+    """The place follows a later figure's noun with only prepositions and places between."""
+    place_tokens = {i for p in mentions for i in range(p.start, p.end)}
+    for other in sent.figures:
+        if other.start <= fig.start or not other.metric or not other.noun_end <= m.start <= other.noun_end + 8:
+            continue
+        gap = [ctx.words[i] for i in range(other.noun_end, m.start) if i not in place_tokens]
+        if all(w in ATTACHING for w in gap):
+            return True
+    return False
+
+
+def breakdown_places(sent: Sentence, fig: Figure, mentions: List[Mention], hi: int) -> List[Mention]:
+    """The places of the later figures of a clause, when at least two of them name one."""
+    later = [f for f in sent.figures if f.metric and fig.start < f.start < hi]
+    found: List[Mention] = []
+    with_place = 0
+    for k, f in enumerate(later):
+        end = later[k + 1].qstart if k + 1 < len(later) else hi
+        own = [m for m in mentions if f.end <= m.start < end]
+        if own:
+            with_place += 1
+            found += own
+    return found if with_place >= 2 else []
+
+
 def resolve_place(ctx: Context, sent: Sentence, fig: Figure, state: PlaceState, mentions: List[Mention]) -> List[str]:
     """The places a figure covers, most specific stated, in this order: its own segment
     ("466 operatives in Syria"), the rest of its clause, the places of the figures it
@@ -753,10 +782,16 @@ def resolve_place(ctx: Context, sent: Sentence, fig: Figure, state: PlaceState, 
             else:
                 break
         return place_names(group)
-    right = [m for m in mentions if seg_end <= m.start < hi]
-    if right and not any(f.metric and lo <= f.start < fig.start for f in sent.figures):
-        parts = [m for m in right]
-        return place_names(parts)
+    if not any(f.metric and lo <= f.start < fig.start for f in sent.figures):
+        # a total broken down by place after it: "313 operations, killing 466 in Syria and 220 in Iraq"
+        parts = breakdown_places(sent, fig, mentions, hi)
+        if parts:
+            return place_names(parts)
+        # a place later in the clause ("Two strikes, with five engagements, hit targets in
+        # Syria"), unless it belongs to a later figure's own noun ("43,000 individuals from Al Hol")
+        right = [m for m in mentions if seg_end <= m.start < hi and not attached_to_figure(ctx, sent, m, fig, mentions)]
+        if right:
+            return place_names(right)
     sentence_text = ctx.text(sent.start, sent.end)
     cue = PLACE_SCOPE_CUES.search(sentence_text)
     if cue and "region" in cue.group(0).lower() and state.last_region_place:

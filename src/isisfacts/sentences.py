@@ -47,7 +47,8 @@ def sentence_starts(text: str) -> List[int]:
                 w = word.group(1).lower()
                 if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
                     continue
-        if m.group(0)[:1] in "\"”'’" or text[m.start() - 1 : m.start()] in "\"”" or "”" in m.group(0) or '"' in m.group(0):
+        quoted = m.group(0)[:1] in "\"”'’" or text[m.start() - 1 : m.start()] in "\"”"
+        if quoted and "\n" not in m.group(0):
             if ATTRIBUTION_AFTER_QUOTE.match(text, end):
                 continue  # '... is unknown." SOHR said.': the attribution ends the quoted sentence
         if end > starts[-1]:
