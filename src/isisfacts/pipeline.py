@@ -73,7 +73,9 @@ def add_to(nlp: Language, extra_lexicon: Optional[PathLike] = None) -> Language:
 
 @functools.lru_cache(maxsize=8)
 def _cached(extra_lexicon: Optional[str]) -> Language:
-    return add_to(spacy.blank("en"), extra_lexicon)
+    nlp = spacy.blank("en")
+    nlp.max_length = 10**9  # no parser or NER: spaCy's 1M-character guard would reject a 10 MB document
+    return add_to(nlp, extra_lexicon)
 
 
 def load(extra_lexicon: Optional[PathLike] = None) -> Language:
