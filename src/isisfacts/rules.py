@@ -191,6 +191,7 @@ class Figure:
     metric: Optional[str] = None
     mixed: bool = False
     anaphoric: bool = False
+    scope: Optional[Tuple[List[str], Optional[dict]]] = None  # place and period of the total it breaks down
     owner: Optional[str] = None
 
 
@@ -617,6 +618,15 @@ def classify(ctx: Context, sent: Sentence, prev_person: Optional[Figure]) -> Non
 
 def lex_class(ctx: Context, word: str) -> Optional[str]:
     return ctx.lex.noun_class.get((word,))
+
+
+def first_event(ctx: Context, sent: Sentence) -> Optional[str]:
+    """The first event word of a sentence ("IS has killed ... 229 people": killed)."""
+    for i in range(sent.start, sent.end):
+        event, _ = ctx.lex.lookup(ctx.lex.event_class, ctx.words, i)
+        if event in ("killed", "injured", "detained"):
+            return event
+    return None
 
 
 def foreign_context(ctx: Context, sent: Sentence) -> bool:
@@ -1184,6 +1194,7 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
             sources.last_speaker = attributed
         if sent.figures:
             classify(ctx, sent, prev_person)
+            total_scope = None
             if previous_sentence is not None and TOTAL_REFERENCE.search(sentence_text):
                 # "The figure, which includes 136 SDF members and 93 civilians": the total before mixed them
                 nouns = {f.noun for f in sent.figures if f.noun}
@@ -1191,16 +1202,16 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
                     for f in previous_sentence.figures:
                         if f.noun in ("person",):
                             f.metric = None
+                            total_scope = next(((c["place"], c["period"]) for c, fid in claims if fid == id(f)), None)
                             claims = [(c, fid) for c, fid in claims if fid != id(f)]
-                    inherited_event = next((f.event for f in previous_sentence.figures if f.event), None)
+                    inherited_event = next((f.event for f in previous_sentence.figures if f.event), None) \
+                        or first_event(ctx, previous_sentence)
                     if inherited_event:
                         for f in sent.figures:
-                            if f.metric is None and f.noun and not f.event:
+                            if f.metric is None and f.noun not in (None, "casualty", "thing"):
                                 f.event = inherited_event
                                 f.metric = lex.metric(f.noun, inherited_event)
-                            elif f.noun in ("civilian", "security", "person") and f.event is None:
-                                f.event = inherited_event
-                                f.metric = lex.metric(f.noun, inherited_event)
+                                f.scope = total_scope  # the parts cover what the total covered
         # sources: sentence attribution, else the running one while the chain holds
         if attributed:
             sources.current = attributed
@@ -1220,11 +1231,16 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
                     continue
                 kind = lex.metric_kind.get(fig.metric, "flow")
                 place = resolve_place(ctx, sent, fig, places, mentions)
+                if fig.scope is not None:
+                    place = list(fig.scope[0])
                 if fig.metric == "camp_population" and places.last_camps and \
                         not any(m.kind == "camp" for m in mentions if m.label in place) and \
                         (not place or set(place) <= {"Hasakah", "Syria"}):
                     place = list(places.last_camps)  # "the camp is home to ...": the camp named before
                 period = resolve_period(ctx, sent, fig, kind, periods, reference, times)
+                if fig.scope is not None:
+                    scoped = fig.scope[1]
+                    period = (scoped["start"], scoped["end"]) if scoped else period
                 source = attributed or sources.current or outlet
                 if fig.metric == "troops" and not attributed:
                     source = outlet  # troop levels are the outlet's background unless attributed
@@ -1254,7 +1270,9 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
             previous_sentence = sent
         update_place_state(ctx, sent, places, mentions)
         update_period_state(ctx, sent, periods, times)
-    return merge_repeats([c for c, _ in claims])
+    mixed_values = {f.data["value"] for f in ctx.figures if f.mixed}
+    kept = [c for c, _ in claims if not (c["_headline"] and c["value"] in mixed_values)]
+    return merge_repeats(kept)
 
 
 def merge_repeats(claims: List[dict]) -> List[dict]:
