@@ -12,6 +12,7 @@ Results: ``doc._.isis_figures`` (list of dicts) and ``doc.spans["isis_numbers"]`
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
@@ -188,7 +189,9 @@ def figure_matches(text: str) -> Iterator["regex.Match"]:
 
 
 def overlaps(a: Tuple[int, int], spans: Sequence[Tuple[int, int]]) -> bool:
-    return any(a[0] < e and s < a[1] for s, e in spans)
+    """Whether ``a`` overlaps one of ``spans`` (sorted by start, not overlapping each other)."""
+    i = bisect.bisect_left(spans, (a[1],))  # spans starting before a ends
+    return i > 0 and spans[i - 1][1] > a[0]
 
 
 def find_figures(text: str, blocked: Sequence[Tuple[int, int]] = ()) -> List[Dict]:
@@ -198,6 +201,7 @@ def find_figures(text: str, blocked: Sequence[Tuple[int, int]] = ()) -> List[Dic
     [(2500, 'approx'), (12, 'at_least')]
     """
     phones = [(m.start(), m.end()) for m in PHONE_RE.finditer(text) if sum(c.isdigit() for c in m.group(0)) >= 9]
+    blocked = sorted(blocked)
     out: List[Dict] = []
     for m in figure_matches(text):
         start, end = m.span()

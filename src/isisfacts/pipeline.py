@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Iterable, Iterator, List, Optional, Tuple
 
@@ -22,6 +23,8 @@ from .lexicon import (
     merge_triggers,
     read_json,
 )
+
+LONG_PUNCTUATION_RUN = re.compile(r"^(?:\S*[^\w\s]{32,}\S*)$")
 
 COMPONENTS: Tuple[str, ...] = (
     "isis_sentences",
@@ -75,6 +78,9 @@ def add_to(nlp: Language, extra_lexicon: Optional[PathLike] = None) -> Language:
 def _cached(extra_lexicon: Optional[str]) -> Language:
     nlp = spacy.blank("en")
     nlp.max_length = 10**9  # no parser or NER: spaCy's 1M-character guard would reject a 10 MB document
+    # spaCy's affix splitting is quadratic in a run of punctuation ('"' * 4000 takes
+    # seconds); a chunk holding such a run is one token instead
+    nlp.tokenizer.token_match = LONG_PUNCTUATION_RUN.match
     return add_to(nlp, extra_lexicon)
 
 

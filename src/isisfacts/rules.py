@@ -225,6 +225,11 @@ class Context:
         self.token_ends = [row[1] + row[2] for row in columns]
         self.places = [self._mention(s) for s in spans_with(doc, places_key)]
         self.actors = [self._mention(s) for s in spans_with(doc, actors_key)]
+        # token -> actor, so look-ups stay constant-time in long, dense documents
+        self.actor_of_token: Dict[int, Mention] = {}
+        for a in self.actors:
+            for i in range(a.start, a.end):
+                self.actor_of_token.setdefault(i, a)
         self.about_isis = any(a.label in ISIS_NAMES for a in self.actors) or bool(set(self.words) & ISIS_WORDS)
         self.time_tokens: Set[int] = set()
         for t in doc._.isis_times or []:
@@ -253,7 +258,7 @@ class Context:
             span = doc.char_span(f["num_start"], f["end_char"], alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
-            if any(a.start_char <= f["num_start"] < a.end_char for a in self.actors):
+            if self.actor_at(span.start) is not None:
                 continue  # "Kurdistan 24": part of a name
             fig = Figure(f, span.start, span.end, sent_of(f["num_start"]))
             whole = doc.char_span(f["start_char"], f["end_char"], alignment_mode="expand")
@@ -267,10 +272,7 @@ class Context:
         return Mention(span.start, span.end, span.start_char, span.end_char, span.label_, kind, country, parent)
 
     def actor_at(self, i: int) -> Optional[Mention]:
-        for a in self.actors:
-            if a.start <= i < a.end:
-                return a
-        return None
+        return self.actor_of_token.get(i)
 
     def text(self, start: int, end: int) -> str:
         """The text of tokens ``start`` to ``end`` (exclusive)."""
