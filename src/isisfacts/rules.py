@@ -683,6 +683,9 @@ class PlaceState:
 
 LOCATIVE = regex.compile(r"\b(?:in|inside|across|throughout|within|at|near|around|of|from|into|over)\s+(?:the\s+)?(?:[\w-]+\s*,\s*|[\w-]+\s+and\s+)*$",
                          regex.IGNORECASE)
+METONYM_AFTER = regex.compile(
+    r"(?:’s|'s)?\s+(?:calls|called|says|said|wants|wanted|insists|insisted|considers|sees|views|plans|"
+    r"accuses|accused|announced|denies|denied|troops|forces|government|regime|authorities)\b")
 DATELINE = regex.compile(r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[\w .'-]+){0,3}\s*(?:\([^)]*\))?\s*[-–—]")
 THEATRE = frozenset(["Iraq", "Syria"])
 
@@ -704,6 +707,8 @@ def usable_places(ctx: Context, sent: Sentence) -> List[Mention]:
             continue
         if text[m.end_char : m.end_char + 1] == "-" and text[m.end_char + 1 : m.end_char + 2].isalpha():
             continue  # "Iran-backed", "US-led": a modifier, not a place
+        if m.kind in ("country", "province", "city") and METONYM_AFTER.match(text, m.end_char):
+            continue  # "a program Baghdad calls essential", "Damascus troops": the government
         out.append(m)
     return out
 
@@ -1237,7 +1242,7 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
                     place = list(fig.scope[0])
                 if fig.metric == "camp_population" and places.last_camps and \
                         not any(m.kind == "camp" for m in mentions if m.label in place) and \
-                        (not place or set(place) <= {"Hasakah", "Syria"}):
+                        (not place or set(place) <= {"Hasakah", "Syria"}) and not COUNTRY_REF.search(sentence_text):
                     place = list(places.last_camps)  # "the camp is home to ...": the camp named before
                 period = resolve_period(ctx, sent, fig, kind, periods, reference, times)
                 if fig.scope is not None:
