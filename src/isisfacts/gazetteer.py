@@ -3,6 +3,7 @@ matched case-insensitively with one ``PhraseMatcher``, saved by ``to_disk``."""
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
@@ -110,7 +111,13 @@ def spans_with(doc: Doc, key: str) -> List[Span]:
     return list(doc.spans[key]) if key in doc.spans else []
 
 
-def split_attributes(span: Span) -> Tuple[str, Optional[str], Optional[str]]:
-    kind, country, parent = (span.kb_id_.split("|") + ["", "", ""])[:3]
+@functools.lru_cache(maxsize=1024)
+def _attributes(kb_id: str) -> Tuple[str, Optional[str], Optional[str]]:
+    kind, country, parent = (kb_id.split("|") + ["", "", ""])[:3]
     return kind, country or None, parent or None
+
+
+def split_attributes(span: Span) -> Tuple[str, Optional[str], Optional[str]]:
+    """The ``kind``, ``country`` and ``parent`` a tagger wrote into ``span.kb_id_``."""
+    return _attributes(span.kb_id_)
 

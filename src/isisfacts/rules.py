@@ -233,9 +233,7 @@ class Context:
         self.about_isis = any(a.label in ISIS_NAMES for a in self.actors) or bool(set(self.words) & ISIS_WORDS)
         self.time_tokens: Set[int] = set()
         for t in doc._.isis_times or []:
-            span = doc.char_span(t["start_char"], t["end_char"], alignment_mode="expand")
-            if span is not None:
-                self.time_tokens.update(range(span.start, span.end))
+            self.time_tokens.update(range(*self.tokens_of(t["start_char"], t["end_char"])))
         text = self.text_of
         breaks = [m.start() for m in rx(r"\n").finditer(text)]
         self.sentences: List[Sentence] = []
@@ -255,14 +253,13 @@ class Context:
             self.sentences[sent_of(t["start_char"])].times.append(t)
         self.figures: List[Figure] = []
         for f in doc._.isis_figures or []:
-            span = doc.char_span(f["num_start"], f["end_char"], alignment_mode="expand")
-            if span is None or len(span) == 0:
+            start, end = self.tokens_of(f["num_start"], f["end_char"])
+            if start >= end:
                 continue
-            if self.actor_at(span.start) is not None:
+            if self.actor_at(start) is not None:
                 continue  # "Kurdistan 24": part of a name
-            fig = Figure(f, span.start, span.end, sent_of(f["num_start"]))
-            whole = doc.char_span(f["start_char"], f["end_char"], alignment_mode="expand")
-            fig.qstart = whole.start if whole is not None else span.start
+            fig = Figure(f, start, end, sent_of(f["num_start"]))
+            fig.qstart = self.tokens_of(f["start_char"], f["end_char"])[0]
             self.sentences[fig.sent].figures.append(fig)
             self.figures.append(fig)
 
@@ -270,6 +267,14 @@ class Context:
     def _mention(span: Span) -> Mention:
         kind, country, parent = split_attributes(span)
         return Mention(span.start, span.end, span.start_char, span.end_char, span.label_, kind, country, parent)
+
+    def tokens_of(self, start_char: int, end_char: int) -> Tuple[int, int]:
+        """The tokens covering a character span (as ``char_span(..., "expand")``)."""
+        start = bisect.bisect_right(self.token_starts, start_char) - 1
+        if start < 0 or self.token_ends[start] <= start_char:
+            start += 1
+        end = bisect.bisect_left(self.token_starts, end_char)
+        return max(start, 0), end
 
     def actor_at(self, i: int) -> Optional[Mention]:
         return self.actor_of_token.get(i)
