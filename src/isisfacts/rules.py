@@ -61,6 +61,8 @@ REPORT_VERBS = regex.compile(
     r"acknowledged|insisted|emphasized|emphasised|underscored|wrote|tweeted|posted|estimate|believe|believed|"
     r"assess|assessed|assesses|count|tallied)\b",
 )  # case-sensitive: "States" in "United States" is not a verb
+ATTRIBUTION_CUE = regex.compile(
+    REPORT_VERBS.pattern + r"|(?i:according\s+to|statement|release|report|summary|data|figures|:)")
 REPORT_VERB_BEFORE = regex.compile(REPORT_VERBS.pattern + r"\s+(?:(?:late|early)\s+)?(?:on\s+)?$")
 ACCORDING_TO = regex.compile(r"\baccording\s+to\b", regex.IGNORECASE)
 PRONOUN_SUBJECT = regex.compile(
@@ -972,6 +974,8 @@ class SourceState:
 def attribution_in(ctx: Context, sent: Sentence, main: Optional[str]) -> Optional[str]:
     """The asserting party of a sentence: "X said", "according to X", "X's statement"."""
     text = ctx.text_of[sent.start_char : sent.end_char]
+    if not ATTRIBUTION_CUE.search(text):
+        return None  # most sentences: nothing to attribute, one search instead of several
     base = sent.start_char
     # ISIS is a source only where a statement is its own ("ISIS said", "according to Amaq")
     actors = [a for a in sent.actors if a.label not in ISIS_NAMES
