@@ -158,7 +158,12 @@ def _quantulum_value(text: str) -> Optional[float]:
 CANDIDATE_RE = regex.compile(
     rf"[0-9]+|\b(?:{WORD_NUM}|hundreds?|thousands?|millions?|dozens?|scores|tens)\b", regex.IGNORECASE
 )
-WORD_START_RE = regex.compile(r"\b\w")
+WORD_RE = regex.compile(r"\b\w+")
+# The words a figure can start with before its number: a qualifier's first word,
+# "between"/"from" of a range, "a"/"an" of "a dozen".
+FIGURE_STARTERS = frozenset(
+    [q.split()[0].lower() for q in QUALIFIER_OF] + ["between", "from", "a", "an", "tens", "hundreds"]
+)
 
 
 def figure_matches(text: str) -> Iterator["regex.Match"]:
@@ -179,7 +184,7 @@ def figure_matches(text: str) -> Iterator["regex.Match"]:
         if at < last_end:
             continue
         window = max(last_end, at - 48)
-        starts = [w.start() for w in WORD_START_RE.finditer(text, window, at)]
+        starts = [w.start() for w in WORD_RE.finditer(text, window, at) if w.group().lower() in FIGURE_STARTERS]
         for start in starts + [at]:
             m = FIGURE_RE.match(text, start)
             if m is not None and m.end() > at:

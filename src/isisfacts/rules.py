@@ -1005,7 +1005,9 @@ def attribution_in(ctx: Context, sent: Sentence, main: Optional[str]) -> Optiona
         for v in verbs:
             vchar = base + v.start()
             head = text[: v.start()]
-            if PRONOUN_SUBJECT.search(head):
+            # the subject patterns end at the verb: search only the stretch before it
+            near = max(0, len(head) - 160)
+            if PRONOUN_SUBJECT.search(head, near):
                 return "__previous__"  # "..., he said", "the spokesman told"
             # "X said": the actor right before the verb, or in an appositive before it
             # ("Kurilla, commander of CENTCOM, said"); "said X": the one right after
@@ -1018,10 +1020,11 @@ def attribution_in(ctx: Context, sent: Sentence, main: Optional[str]) -> Optiona
                 return resolve_actor_source(before[-1].label, main)
             if after and inverted:
                 return resolve_actor_source(after[0].label, main)
-            subject = NAMED_SUBJECT.search(head) or NAMED_BODY.search(head) or ACRONYM_SUBJECT.search(head)
+            subject = (NAMED_SUBJECT.search(head, near) or NAMED_BODY.search(head, near)
+                       or ACRONYM_SUBJECT.search(head, near))
             if subject:
                 return named_party(subject.group(1), main)
-            if rx(r"\b(?:ministry|command|agency|office|spokes\w+)\s+(?:[A-Z][\w’'-]*\s+){0,3}$").search(head):
+            if rx(r"\b(?:ministry|command|agency|office|spokes\w+)\s+(?:[A-Z][\w’'-]*\s+){0,3}$").search(head, near):
                 return "__previous__"  # "ministry spokesman Karwan Hassan told Rudaw"
     if rx(r"(?:statement|report|release|data|figures)\s+(?:\w+\s+){0,2}(?:showed|shows|said|says|states|stated|mentioned|indicates)", regex.IGNORECASE).search(text):
         return "__previous__"
