@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import glob
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -113,6 +112,7 @@ def main(argv: Sequence[str] = ()) -> int:
     args = parser.parse_args(list(argv) or None)
 
     import spacy
+
     import isisfacts
 
     texts = corpus_texts(args.repeat)

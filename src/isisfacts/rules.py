@@ -1073,7 +1073,7 @@ def quote_attributions(ctx: Context, attributions: List[Optional[str]]) -> Dict[
     text = ctx.text_of
     for i, sent in enumerate(ctx.sentences):
         body = text[sent.start_char : sent.end_char].lstrip()
-        if not body[:1] in ('"', "“") or attributions[i]:
+        if body[:1] not in ('"', "“") or attributions[i]:
             continue
         for j in range(i, min(len(ctx.sentences), i + 4)):
             other = ctx.sentences[j]
