@@ -29,7 +29,8 @@ class ActorTagger(GazetteerTagger):
 
     >>> import spacy, isisfacts
     >>> nlp = spacy.blank("en"); _ = nlp.add_pipe("isis_actors")
-    >>> [s.label_ for s in nlp("The SDF and US Central Command said").spans["isis_actors"]]
+    >>> doc = nlp("The SDF and US Central Command said")
+    >>> [s.label_ for s in doc.spans["isis_actors"]]
     ['SDF', 'CENTCOM']
     """
 

@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .extensions import doc_text
-from .patterns import rx
+from .patterns import anchored_matches, rx
 
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -158,7 +158,6 @@ def _quantulum_value(text: str) -> Optional[float]:
 CANDIDATE_RE = regex.compile(
     rf"[0-9]+|\b(?:{WORD_NUM}|hundreds?|thousands?|millions?|dozens?|scores|tens)\b", regex.IGNORECASE
 )
-WORD_RE = regex.compile(r"\b\w+")
 # The words a figure can start with before its number: a qualifier's first word,
 # "between"/"from" of a range, "a"/"an" of "a dozen".
 FIGURE_STARTERS = frozenset(
@@ -167,30 +166,12 @@ FIGURE_STARTERS = frozenset(
 
 
 def figure_matches(text: str) -> Iterator["regex.Match"]:
-    """The matches of ``FIGURE_RE``, found from cheap anchors.
-
-    ``FIGURE_RE.finditer`` over a whole text tries its alternatives at every
-    character; a figure always holds a digit or a number word, and starts at one
-    of the few words before it (a qualifier, "between", "from"). So: find those
-    anchors, and try ``FIGURE_RE.match`` at the word starts just before each, the
-    earliest first, keeping the first match that reaches the anchor.
+    """The matches of ``FIGURE_RE``, tried only near a digit or number word.
 
     >>> [m.group(0) for m in figure_matches("killed more than 400 and between 3,000 and 5,000 fled")]
     ['more than 400', 'between 3,000 and 5,000']
     """
-    last_end = 0
-    for anchor in CANDIDATE_RE.finditer(text):
-        at = anchor.start()
-        if at < last_end:
-            continue
-        window = max(last_end, at - 48)
-        starts = [w.start() for w in WORD_RE.finditer(text, window, at) if w.group().lower() in FIGURE_STARTERS]
-        for start in starts + [at]:
-            m = FIGURE_RE.match(text, start)
-            if m is not None and m.end() > at:
-                yield m
-                last_end = m.end()
-                break
+    return anchored_matches(text, FIGURE_RE, CANDIDATE_RE, FIGURE_STARTERS, reach=48)
 
 
 def overlaps(a: Tuple[int, int], spans: Sequence[Tuple[int, int]]) -> bool:

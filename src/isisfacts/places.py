@@ -32,7 +32,8 @@ class PlaceTagger(GazetteerTagger):
 
     >>> import spacy, isisfacts
     >>> nlp = spacy.blank("en"); _ = nlp.add_pipe("isis_places")
-    >>> [s.label_ for s in nlp("in Deir Ezzor and al-Hol camp").spans["isis_places"]]
+    >>> doc = nlp("in Deir Ezzor and al-Hol camp")
+    >>> [s.label_ for s in doc.spans["isis_places"]]
     ['Deir ez-Zor', 'Al Hol']
     """
 

@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .extensions import doc_published, doc_text
-from .patterns import rx
+from .patterns import anchored_matches, rx
 
 MONTHS = {
     name: i
@@ -91,7 +91,6 @@ TIME_ANCHOR_RE = regex.compile(
     r"far|date|since|began|launched|started|begun|kicked|period)\b",
     regex.IGNORECASE,
 )
-TIME_WORD_RE = regex.compile(r"\b\w+")
 # The words a time expression can start with, before its anchor.
 TIME_STARTERS = frozenset(
     "from between since the late early on last this that over during throughout so to first second "
@@ -101,32 +100,12 @@ TIME_STARTERS = frozenset(
 
 
 def time_matches(text: str) -> Iterator["regex.Match"]:
-    """The matches of ``TIME_RE.finditer(text)``, found from cheap anchors.
-
-    Every time expression holds an anchor (a digit, a month or weekday name, a time
-    word) and starts at one of the few words before it ("from", "the first", "late
-    on"). For each anchor, ``TIME_RE.match`` is tried at those word starts, earliest
-    first, and the first match that reaches the anchor is kept.
+    """The matches of ``TIME_RE``, tried only near a digit, month, weekday or time word.
 
     >>> [m.group(0) for m in time_matches("From January to June 2024, and on Monday")]
     ['From January to June 2024', 'on Monday']
     """
-    last_end = 0
-    for anchor in TIME_ANCHOR_RE.finditer(text):
-        at = anchor.start()
-        if at < last_end:
-            continue
-        window = max(last_end, at - 64)
-        starts = [w.start() for w in TIME_WORD_RE.finditer(text, window, at) if w.group().lower() in TIME_STARTERS]
-        head = at  # the start of the anchor's own word ("Q1", "H2")
-        while head > window and text[head - 1].isalnum():
-            head -= 1
-        for start in starts + ([head, at] if head < at else [at]):
-            m = TIME_RE.match(text, start)
-            if m is not None and m.end() > at:
-                yield m
-                last_end = m.end()
-                break
+    return anchored_matches(text, TIME_RE, TIME_ANCHOR_RE, TIME_STARTERS, reach=64)
 
 
 WORD_EDGE_BEFORE = regex.compile(r"[\w]$")
