@@ -12,11 +12,10 @@ from isisfacts.evaluate import evaluate, match, read_gold
 
 GOLD = sorted((Path(__file__).resolve().parent.parent / "corpora" / "gold").glob("*.jsonl"))
 
-# Floors: the scores measured when this test was written, minus 0.05. The rules are being
-# improved: raise these floors as the scores go up (they ratchet upwards, never down).
-# Measured 2026-11-24: claim F1 0.964, tuple F1 0.709.
-CLAIM_F1_FLOOR = 0.91
-TUPLE_F1_FLOOR = 0.65
+# Floors: the scores last measured, minus a small margin. Raise them as the scores go up
+# (they ratchet upwards, never down). Measured 2026-11-24: claim F1 0.964, tuple F1 0.717.
+CLAIM_F1_FLOOR = 0.94
+TUPLE_F1_FLOOR = 0.69
 
 
 @pytest.fixture(scope="module")
