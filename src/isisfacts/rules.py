@@ -92,11 +92,9 @@ PLACE_SCOPE_CUES = regex.compile(r"\b(?:both\s+countries|the\s+two\s+countries|t
 COUNTRY_REF = regex.compile(r"\bthe\s+country(?:'s|’s)?\b", regex.IGNORECASE)
 NOT_HERE = regex.compile(r"(?:outside|beyond|outside\s+of)\s+(?:the\s+)?$", regex.IGNORECASE)
 DESTINATION = regex.compile(r"\b(?:to|towards|for)\s+(?:[\w-]+\s*,\s*)*$", regex.IGNORECASE)
-STOCK_NOW = frozenset(["stock_now"])
 FAMILIES_AFTER = regex.compile(r"^\s*(?:and|,)\s+(?:their\s+|his\s+)?famil", regex.IGNORECASE)
 TOTAL_REFERENCE = regex.compile(r"^\W*(?:the|this)\s+(?:figure|toll|tally|number|total|balance|death\s+toll)\b",
                                 regex.IGNORECASE)
-VAGUE_REPORT_DATES = frozenset(["weekday", "relative"])
 FOREIGN = frozenset("us u.s. american america coalition foreign international french british german "
                     "italian australian canadian dutch spanish norwegian danish nato western allied "
                     "u.s.-led us-led".split())
@@ -957,21 +955,12 @@ def update_period_state(ctx: Context, sent: Sentence, state: PeriodState, times:
 
 
 @dataclass
-class Attribution:
-    source: Optional[str]
-    explicit: bool  # stated in the sentence itself
-
-
 class SourceState:
-    def __init__(self, main: Optional[str], outlet: Optional[str]):
-        self.main = main
-        self.outlet = outlet
-        self.current: Optional[str] = None
-        self.gap = 0  # sentences since the last attributed or figure sentence
-        self.last_speaker: Optional[str] = None
+    current: Optional[str] = None  # the source figures without an attribution take
+    last_speaker: Optional[str] = None  # the party "he", "the statement", "the ministry" refer to
 
 
-def attribution_in(ctx: Context, sent: Sentence, main: Optional[str]) -> Optional[str]:
+def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
     """The asserting party of a sentence: "X said", "according to X", "X's statement"."""
     text = ctx.text_of[sent.start_char : sent.end_char]
     if not ATTRIBUTION_CUE.search(text):
@@ -986,20 +975,20 @@ def attribution_in(ctx: Context, sent: Sentence, main: Optional[str]) -> Optiona
         for a in sent.actors:
             # "according to the SDF", "according to CENTCOM's figures"; not "according to the ministry, ISIS ..."
             if a.start_char >= after_char and rx(r"\s*(?:the\s+|a\s+)?(?:[\w-]+\s+)?").fullmatch(ctx.text_of[after_char : a.start_char]):
-                return resolve_actor_source(a.label, main)
+                return a.label
         named = rx(r"\s+(?:the\s+)?((?:[\w’'.-]+\s+){0,3}(?:officials|authorities|sources|media|officers|residents|activists|monitors|groups|statement|report|release|note|data|figures|military|summary|tally|count|estimates?|statistics|ministry|command|spokes\w+))\b", regex.IGNORECASE).match(text[m.end() :])
         if named:
-            return named_party(named.group(1), main)
+            return named_party(named.group(1))
         named = rx(r"\s+(?:the\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})").match(text[m.end() :])
         if named:
-            return named_party(named.group(1), main)
+            return named_party(named.group(1))
     owner = rx(r"\b(?:in|from)\s+(?:the|a|an|its)\s+").search(text)
     for a in sent.actors:
         follows = text[a.end_char - base : a.end_char - base + 30]
         ahead = text[max(0, a.start_char - base - 12) : a.start_char - base]
         if owner and rx(r"(?:’s|'s)?\s+(?:statement|release|press\s+release|report|strike\s+(?:summary|report)|update)").match(follows) \
                 and rx(r"\b(?:in|from|to)\s+(?:the|a|an)\s+$").search(ahead) and a.label not in ISIS_NAMES:
-            return resolve_actor_source(a.label, main)
+            return a.label
     verbs = list(REPORT_VERBS.finditer(text))
     if verbs:
         for v in verbs:
@@ -1017,13 +1006,13 @@ def attribution_in(ctx: Context, sent: Sentence, main: Optional[str]) -> Optiona
             after = [a for a in actors if a.start_char >= base + v.end() and a.start_char - (base + v.end()) <= 60]
             inverted = v.group(0) not in ("told", "tells") and rx(r"\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,6}?").match(text[v.end() :])
             if before:
-                return resolve_actor_source(before[-1].label, main)
+                return before[-1].label
             if after and inverted:
-                return resolve_actor_source(after[0].label, main)
+                return after[0].label
             subject = (NAMED_SUBJECT.search(head, near) or NAMED_BODY.search(head, near)
                        or ACRONYM_SUBJECT.search(head, near))
             if subject:
-                return named_party(subject.group(1), main)
+                return named_party(subject.group(1))
             if rx(r"\b(?:ministry|command|agency|office|spokes\w+)\s+(?:[A-Z][\w’'-]*\s+){0,3}$").search(head, near):
                 return "__previous__"  # "ministry spokesman Karwan Hassan told Rudaw"
     if rx(r"(?:statement|report|release|data|figures)\s+(?:\w+\s+){0,2}(?:showed|shows|said|says|states|stated|mentioned|indicates)", regex.IGNORECASE).search(text):
@@ -1032,7 +1021,7 @@ def attribution_in(ctx: Context, sent: Sentence, main: Optional[str]) -> Optiona
     if headline:
         for a in sent.actors:
             if a.label == headline.group(1) or ctx.text_of[a.start_char : a.end_char] == headline.group(1):
-                return resolve_actor_source(a.label, main)
+                return a.label
     return None
 
 
@@ -1102,13 +1091,15 @@ def caption_sentences(ctx: Context) -> Set[int]:
 
 
 def resolve_actor_source(label: str, main: Optional[str]) -> str:
+    """"according to the US military" names the document's main military source when it has one."""
     if label == "US military" and main:
         return main
     return label
 
 
-def named_party(name: str, main: Optional[str]) -> Optional[str]:
-    """A party named as the text names it; generic references resolve to the document's main source."""
+def named_party(name: str) -> Optional[str]:
+    """A party named as the text names it, or ``"__previous__"`` for a generic reference
+    ("the statement", "a spokesman") to the party named before."""
     name = " ".join(name.split()).strip(" ,.")
     low = name.lower()
     if GENERIC_SOURCES.match(low) or low.startswith(("the report", "the statement", "a statement", "the release")) \
@@ -1189,11 +1180,11 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
     for a in ctx.actors:
         a.label = equivalent.get(a.label, a.label)
     outlet = outlet_name(ctx, outlet, actor_names or {})
-    first_pass = [attribution_in(ctx, sent, None) for sent in ctx.sentences]
+    first_pass = [attribution_in(ctx, sent) for sent in ctx.sentences]
     main = main_source(ctx, first_pass)
     quoted = quote_attributions(ctx, first_pass)
     captions = caption_sentences(ctx)
-    places, periods, sources = PlaceState(), PeriodState(), SourceState(main, outlet)
+    places, periods, sources = PlaceState(), PeriodState(), SourceState()
     claims: List[Tuple[dict, int]] = []
     prev_person: Optional[Figure] = None
     previous_sentence: Optional[Sentence] = None
@@ -1234,11 +1225,8 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
         # sources: sentence attribution, else the running one while the chain holds
         if attributed:
             sources.current = attributed
-            sources.gap = 0
-        elif not sent.figures:
-            sources.gap += 1
-            if sources.gap >= 1 and sources.current is not None and not is_headline(ctx, sent):
-                sources.current = None
+        elif not sent.figures and not is_headline(ctx, sent):
+            sources.current = None  # a sentence with neither figures nor attribution ends the chain
         if sent.figures:
             if not attributed and sources.current is None and main:
                 # "In response, CENTCOM ... has conducted 196 missions": the main source's own account
