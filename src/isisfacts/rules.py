@@ -513,114 +513,146 @@ def classify(ctx: Context, sent: Sentence, prev_person: Optional[Figure]) -> Non
     for fig in sent.figures:
         scan_noun(ctx, fig, sent)
     for k, fig in enumerate(sent.figures):
-        ante = None
-        if fig.anaphoric:
-            ante = antecedent(ctx, fig, sent, prev_person)
-            if fig.noun is None and prev_person is not None and \
-                    FIGURE_REFERENCE.search(ctx.text(sent.start, fig.qstart)):
-                ante = prev_person  # "The figure for 2022 was 689"
-                fig.noun = ante.noun
-            if fig.noun is None and ante is not None and ante.sent == fig.sent:
-                fig.noun = ante.noun  # "2,500 troops in Iraq and about 900 in Syria"
-            if fig.noun is None:
-                fig.noun = left_noun(ctx, fig, sent)
-            if fig.noun is None and ante is not None:
-                fig.noun = ante.noun
-            elif fig.noun == "anaphor":
-                fig.noun = ante.noun if ante is not None else None
-        # a person-like subset of a total: "60 suspects, including 24 women"
-        if fig.noun in ("person", "civilian") and k > 0:
-            before = ctx.text(max(sent.start, fig.start - 4), fig.start).lower()
-            prior = sent.figures[k - 1]
-            if rx(r"\b(?:including|among\s+them|of\s+whom|of\s+them)\s*$").search(before) and prior.noun == "isis_member":
-                fig.noun = prior.noun
+        ante = resolve_elided_noun(ctx, sent, k, fig, prev_person)
         if fig.noun is None:
             continue
-        right = right_event(ctx, fig, sent, figure_starts)
-        left = left_event(ctx, fig, sent)
-        ev = None
-        for candidate in (
-            right if right and right[3] else None,
-            left if left and left[3] else None,
-            linked_event(ctx, sent, k, figure_starts),
-            right,
-            left,
-        ):
-            if candidate is not None:
-                ev = candidate[:3]
-                break
-        if ev is None and ante is not None and ante.event and fig.anaphoric:
-            ev = (ante.event, *(ante.event_span or (fig.start, fig.start)))
-        if ev is None or ev[0] in ("deployed",) and fig.noun not in ("troop",):
-            ev2 = context_event(ctx, fig, sent)
-            ev = ev2 or ev
-        if ev is not None:
-            fig.event, fig.event_span = ev[0], (ev[1], ev[2])
-        follows = ctx.words[fig.end : fig.end + 2]
-        if ante is None and follows in (["of", "them"], ["of", "whom"]) and k > 0:
-            ante = sent.figures[k - 1]
-        if ante is not None and ante.event and follows in (["of", "them"], ["of", "whom"]) and \
-                not (right and right[3]):
+        decide_event(ctx, sent, k, fig, ante, figure_starts)
+        noun = refine_noun(ctx, sent, fig, prev_person)
+        if noun is None or not_a_count(ctx, sent, fig, noun):
+            continue
+        fig.metric = metric_for(ctx, sent, fig, noun)
+
+
+def resolve_elided_noun(ctx: Context, sent: Sentence, k: int, fig: Figure,
+                        prev_person: Optional[Figure]) -> Optional[Figure]:
+    """Give a figure with no noun of its own the noun it refers to; return that antecedent."""
+    ante = None
+    if fig.anaphoric:
+        ante = antecedent(ctx, fig, sent, prev_person)
+        if fig.noun is None and prev_person is not None and \
+                FIGURE_REFERENCE.search(ctx.text(sent.start, fig.qstart)):
+            ante = prev_person  # "The figure for 2022 was 689"
+            fig.noun = ante.noun
+        if fig.noun is None and ante is not None and ante.sent == fig.sent:
+            fig.noun = ante.noun  # "2,500 troops in Iraq and about 900 in Syria"
+        if fig.noun is None:
+            fig.noun = left_noun(ctx, fig, sent)
+        if fig.noun is None and ante is not None:
+            fig.noun = ante.noun
+        elif fig.noun == "anaphor":
+            fig.noun = ante.noun if ante is not None else None
+    # a person-like subset of a total: "60 suspects, including 24 women"
+    if fig.noun in ("person", "civilian") and k > 0:
+        before = ctx.text(max(sent.start, fig.start - 4), fig.start).lower()
+        prior = sent.figures[k - 1]
+        if rx(r"\b(?:including|among\s+them|of\s+whom|of\s+them)\s*$").search(before) and prior.noun == "isis_member":
+            fig.noun = prior.noun
+    return ante
+
+
+def decide_event(ctx: Context, sent: Sentence, k: int, fig: Figure, ante: Optional[Figure],
+                 figure_starts: Set[int]) -> None:
+    """Set what happened to the counted thing, strongest cue first (docs/rules.md, section 3)."""
+    right = right_event(ctx, fig, sent, figure_starts)
+    left = left_event(ctx, fig, sent)
+    ev = None
+    for candidate in (
+        right if right and right[3] else None,
+        left if left and left[3] else None,
+        linked_event(ctx, sent, k, figure_starts),
+        right,
+        left,
+    ):
+        if candidate is not None:
+            ev = candidate[:3]
+            break
+    if ev is None and ante is not None and ante.event and fig.anaphoric:
+        ev = (ante.event, *(ante.event_span or (fig.start, fig.start)))
+    if ev is None or ev[0] in ("deployed",) and fig.noun not in ("troop",):
+        ev = context_event(ctx, fig, sent) or ev
+    if ev is not None:
+        fig.event, fig.event_span = ev[0], (ev[1], ev[2])
+    follows = ctx.words[fig.end : fig.end + 2]
+    if follows in (["of", "them"], ["of", "whom"]):
+        total = ante if ante is not None else (sent.figures[k - 1] if k > 0 else None)
+        if total is not None and total.event and not (right and right[3]):
             # "35 people ..., 25 of them children": a subset shares what happened to its total
-            fig.event, fig.event_span = ante.event, ante.event_span
-        if fig.event in (None, "at_large", "deployed") and fig.noun in ("person", "civilian", "camp_person") and \
-                any(m.kind == "camp" for m in sent.places):
-            fig.event = "held"  # "2,400 women and children remain in Al Roj"
-        part = PARTITIVE_PREDICATE.match(ctx.text_of, fig.data["end_char"])
-        if part:
-            # "four of the dead were senior ISIS leaders", "Two of the detainees were the cell's commanders"
-            fig.event = "killed" if part.group(1).lower() in ("dead", "killed", "slain") or \
-                "killed" in part.group(1).lower() else "detained"
-            predicate = [w.lower() for w in rx(r"[\w-]+").findall(part.group(2))]
-            fig.noun = "leader" if any(lex_class(ctx, w) == "leader" for w in predicate) else "isis_member"
-            fig.mixed = False
-        if fig.event == "killed" and fig.event_span and ctx.words[fig.event_span[0]] in ("lost", "losing", "loses") \
-                and fig.noun in ("isis_member", "person", None):
-            fig.noun = subject_class(ctx, sent, fig.start) or "security"  # "The PMF lost 41 fighters"
-            if fig.noun == "isis_member" and not any(a.label in ISIS_NAMES for a in sent.actors if a.start < fig.start):
-                fig.noun = "security"
-        noun = fig.noun
-        if noun == "casualty" and ctx.words[fig.end : fig.end + 2] == ["of", "the"] and prev_person is not None:
-            noun = prev_person.noun  # "Fourteen of the dead": of those just counted
-        if noun == "security" and fig.event in (None, "at_large", "deployed") and foreign_context(ctx, sent):
-            noun = "troop"  # "The United States keeps about 2,500 troops in Iraq"
-        if noun == "casualty":
-            owner = owner_of_casualties(ctx, fig, sent)
-            if owner is None:
-                continue
-            fig.owner = owner
-            noun = {"isis_member": "isis_member", "security": "security", "troop": "security",
-                    "civilian": "civilian"}.get(owner)
-            if fig.event not in ("injured",):
-                fig.event = "killed"
-        after = ctx.text(fig.noun_end, min(sent.end, fig.noun_end + 8))
-        if fig.event in ("killed", "injured") and noun in ("person", "camp_person") and MIXED_AFTER.search(after):
-            fig.mixed = True
-            continue
-        if noun in ("isis_member", "security", "leader") and FAMILIES_AFTER.search(after):
-            fig.mixed = True  # "5,000 fighters and their families": not a count of fighters
-            continue
-        if fig.event_span and fig.event_span[0] >= 2 and ctx.words[fig.event_span[0] - 1] == "or" and \
-                ctx.lex.event_class.get((ctx.words[fig.event_span[0] - 2],)) not in (None, fig.event):
-            continue  # "killed or captured 25": two metrics with no split
-        if fig.event_span and fig.event_span[1] + 1 < len(ctx.words) and ctx.words[fig.event_span[1]] == "or" and \
-                ctx.lex.event_class.get((ctx.words[fig.event_span[1] + 1],)) not in (None, fig.event):
-            continue
-        if fig.data["vague"] and (fig.event is None or fig.event_span and fig.event_span[0] < fig.qstart - 6):
-            continue  # "hundreds of fighters" with nothing said of them is not a figure
-        if fig.data["spelled"] and fig.data["value"] == 1 and (fig.anaphoric or fig.noun is None):
-            continue  # "one" alone is a pronoun
-        if fig.data["vague"] and ctx.words[fig.end : fig.end + 2] == ["of", "them"]:
-            continue
-        fig.metric = ctx.lex.metric(noun, fig.event)
-        if fig.metric is None and noun == "isis_member" and fig.event == "deployed":
-            fig.metric = ctx.lex.metric(noun, "at_large")
-        if noun == "isis_member" and fig.event in (None, "at_large", "deployed") and not ctx.about_isis:
-            fig.metric = None  # nothing in the text says these are ISIS's
+            fig.event, fig.event_span = total.event, total.event_span
+    if fig.event in (None, "at_large", "deployed") and fig.noun in ("person", "civilian", "camp_person") and \
+            any(m.kind == "camp" for m in sent.places):
+        fig.event = "held"  # "2,400 women and children remain in Al Roj"
+
+
+def refine_noun(ctx: Context, sent: Sentence, fig: Figure, prev_person: Optional[Figure]) -> Optional[str]:
+    """The noun class the metric is read from, once the context is known; None: no claim."""
+    part = PARTITIVE_PREDICATE.match(ctx.text_of, fig.data["end_char"])
+    if part:
+        # "four of the dead were senior ISIS leaders", "Two of the detainees were the cell's commanders"
+        fig.event = "killed" if part.group(1).lower() in ("dead", "killed", "slain") or \
+            "killed" in part.group(1).lower() else "detained"
+        predicate = [w.lower() for w in rx(r"[\w-]+").findall(part.group(2))]
+        fig.noun = "leader" if any(lex_class(ctx, w) == "leader" for w in predicate) else "isis_member"
+        fig.mixed = False
+    if fig.event == "killed" and fig.event_span and ctx.words[fig.event_span[0]] in ("lost", "losing", "loses") \
+            and fig.noun in ("isis_member", "person", None):
+        fig.noun = subject_class(ctx, sent, fig.start) or "security"  # "The PMF lost 41 fighters"
+        if fig.noun == "isis_member" and not any(a.label in ISIS_NAMES for a in sent.actors if a.start < fig.start):
+            fig.noun = "security"
+    noun = fig.noun
+    if noun == "casualty" and ctx.words[fig.end : fig.end + 2] == ["of", "the"] and prev_person is not None:
+        noun = prev_person.noun  # "Fourteen of the dead": of those just counted
+    if noun == "security" and fig.event in (None, "at_large", "deployed") and foreign_context(ctx, sent):
+        noun = "troop"  # "The United States keeps about 2,500 troops in Iraq"
+    if noun == "casualty":
+        owner = owner_of_casualties(ctx, fig, sent)
+        if owner is None:
+            return None  # deaths of whom?
+        fig.owner = owner
+        noun = {"isis_member": "isis_member", "security": "security", "troop": "security",
+                "civilian": "civilian"}.get(owner)
+        if fig.event not in ("injured",):
+            fig.event = "killed"
+    return noun
+
+
+def not_a_count(ctx: Context, sent: Sentence, fig: Figure, noun: str) -> bool:
+    """Figures the contract does not record: mixed ones, vague ones nothing happens to, "one"."""
+    after = ctx.text(fig.noun_end, min(sent.end, fig.noun_end + 8))
+    if fig.event in ("killed", "injured") and noun in ("person", "camp_person") and MIXED_AFTER.search(after):
+        fig.mixed = True  # "625 people, mostly members of the security forces"
+        return True
+    if noun in ("isis_member", "security", "leader") and FAMILIES_AFTER.search(after):
+        fig.mixed = True  # "5,000 fighters and their families": not a count of fighters
+        return True
+    words, events = ctx.words, ctx.lex.event_class
+    if fig.event_span:
+        first, last = fig.event_span
+        if first >= 2 and words[first - 1] == "or" and events.get((words[first - 2],)) not in (None, fig.event):
+            return True  # "killed or captured 25": two metrics with no split
+        if last + 1 < len(words) and words[last] == "or" and events.get((words[last + 1],)) not in (None, fig.event):
+            return True
+    if fig.data["vague"] and (fig.event is None or fig.event_span and fig.event_span[0] < fig.qstart - 6):
+        return True  # "hundreds of fighters" with nothing said of them is not a figure
+    if fig.data["vague"] and words[fig.end : fig.end + 2] == ["of", "them"]:
+        return True
+    if fig.data["spelled"] and fig.data["value"] == 1 and (fig.anaphoric or fig.noun is None):
+        return True  # "one" alone is a pronoun
+    return False
+
+
+def metric_for(ctx: Context, sent: Sentence, fig: Figure, noun: str) -> Optional[str]:
+    """The metric of the (noun class, event) rules, with the checks that it is ISIS's count."""
+    metric = ctx.lex.metric(noun, fig.event)
+    if metric is None and noun == "isis_member" and fig.event == "deployed":
+        metric = ctx.lex.metric(noun, "at_large")
+    if noun == "isis_member" and fig.event in (None, "at_large", "deployed"):
+        if not ctx.about_isis:
+            return None  # nothing in the text says these are ISIS's
         before = [a for a in sent.actors if a.end <= fig.qstart]
-        if noun == "isis_member" and before and before[-1].label not in ISIS_NAMES and \
-                ctx.words[fig.noun_end - 1] in ("members", "member") and fig.event is None:
-            fig.metric = None  # "the Coalition, which has more than 80 members"
+        if before and before[-1].label not in ISIS_NAMES and fig.event is None and \
+                ctx.words[fig.noun_end - 1] in ("members", "member"):
+            return None  # "the Coalition, which has more than 80 members"
+    return metric
 
 
 def lex_class(ctx: Context, word: str) -> Optional[str]:
