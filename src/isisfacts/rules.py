@@ -1197,6 +1197,48 @@ def is_headline(ctx: Context, sent: Sentence) -> bool:
     return bool(text) and text[-1] not in ".!?\"”’'" and sent.index < 6
 
 
+def break_down_total(ctx: Context, sent: Sentence, previous: Sentence,
+                     claims: List[Tuple[dict, int]]) -> List[Tuple[dict, int]]:
+    """"IS killed 229 people ... The figure, which includes 136 SDF members and 93 civilians":
+    the total mixed two kinds, so it is not a claim; its parts are, with its event, place
+    and period."""
+    if len({f.noun for f in sent.figures if f.noun}) < 2:
+        return claims
+    total_scope = None
+    for f in previous.figures:
+        if f.noun == "person":
+            f.metric = None
+            total_scope = next(((c["place"], c["period"]) for c, fid in claims if fid == id(f)), None)
+            claims = [(c, fid) for c, fid in claims if fid != id(f)]
+    event = next((f.event for f in previous.figures if f.event), None) or first_event(ctx, previous)
+    if event:
+        for f in sent.figures:
+            if f.metric is None and f.noun not in (None, "casualty", "thing"):
+                f.event = event
+                f.metric = ctx.lex.metric(f.noun, event)
+                f.scope = total_scope
+    return claims
+
+
+def claim_dict(ctx: Context, sent: Sentence, fig: Figure, place: List[str],
+               period: Optional[Tuple[str, str]], source: Optional[str]) -> dict:
+    """A claim in the gold format, with its evidence."""
+    data = fig.data
+    qualifier = data["qualifier"]
+    k = sent.figures.index(fig)
+    if qualifier == "exact" and fig.anaphoric and k > 0 and ctx.words[fig.qstart - 1] == "and" \
+            and sent.figures[k - 1].data["qualifier"] in ("approx", "at_least", "at_most"):
+        qualifier = sent.figures[k - 1].data["qualifier"]  # "roughly 10,000 in Syria and 20,000 in Iraq"
+    claim = {"metric": fig.metric, "value": data["value"], "qualifier": qualifier}
+    if data["qualifier"] == "range" and data["value_max"] is not None:
+        claim["value_max"] = data["value_max"]
+    claim["place"] = place
+    claim["period"] = {"start": period[0], "end": period[1]} if period else None
+    claim["source"] = source
+    claim["evidence"] = figure_evidence(ctx, sent, fig)
+    return claim
+
+
 def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt.date], outlet: Optional[str],
                    actors_key: str = "isis_actors", places_key: str = "isis_places",
                    actor_names: Optional[Dict[str, str]] = None) -> List[dict]:
@@ -1236,24 +1278,8 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
             sources.last_speaker = attributed
         if sent.figures:
             classify(ctx, sent, prev_person)
-            total_scope = None
             if previous_sentence is not None and TOTAL_REFERENCE.search(sentence_text):
-                # "The figure, which includes 136 SDF members and 93 civilians": the total before mixed them
-                nouns = {f.noun for f in sent.figures if f.noun}
-                if len(nouns) >= 2:
-                    for f in previous_sentence.figures:
-                        if f.noun in ("person",):
-                            f.metric = None
-                            total_scope = next(((c["place"], c["period"]) for c, fid in claims if fid == id(f)), None)
-                            claims = [(c, fid) for c, fid in claims if fid != id(f)]
-                    inherited_event = next((f.event for f in previous_sentence.figures if f.event), None) \
-                        or first_event(ctx, previous_sentence)
-                    if inherited_event:
-                        for f in sent.figures:
-                            if f.metric is None and f.noun not in (None, "casualty", "thing"):
-                                f.event = inherited_event
-                                f.metric = lex.metric(f.noun, inherited_event)
-                                f.scope = total_scope  # the parts cover what the total covered
+                claims = break_down_total(ctx, sent, previous_sentence, claims)
         # sources: sentence attribution, else the running one while the chain holds
         if attributed:
             sources.current = attributed
@@ -1283,23 +1309,7 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
                 source = attributed or sources.current or outlet
                 if fig.metric == "troops" and not attributed:
                     source = outlet  # troop levels are the outlet's background unless attributed
-                d = fig.data
-                qualifier = d["qualifier"]
-                k = sent.figures.index(fig)
-                if qualifier == "exact" and fig.anaphoric and k > 0 and ctx.words[fig.qstart - 1] == "and" \
-                        and sent.figures[k - 1].data["qualifier"] in ("approx", "at_least", "at_most"):
-                    qualifier = sent.figures[k - 1].data["qualifier"]  # "roughly 10,000 in Syria and 20,000 in Iraq"
-                claim = {
-                    "metric": fig.metric,
-                    "value": d["value"],
-                    "qualifier": qualifier,
-                }
-                if d["qualifier"] == "range" and d["value_max"] is not None:
-                    claim["value_max"] = d["value_max"]
-                claim["place"] = place
-                claim["period"] = {"start": period[0], "end": period[1]} if period else None
-                claim["source"] = source
-                claim["evidence"] = figure_evidence(ctx, sent, fig)
+                claim = claim_dict(ctx, sent, fig, place, period, source)
                 claim["_headline"] = is_headline(ctx, sent)
                 claim["_explicit"] = bool(attributed)
                 claims.append((claim, id(fig)))
