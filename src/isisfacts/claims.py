@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from . import extensions
 from .actors import ActorTagger
+from .component import Component
 from .extensions import doc_outlet, doc_published, forget_text
 from .lexicon import (
     LexiconError,
@@ -31,7 +32,7 @@ from .lexicon import (
 from .rules import Compiled, compile_triggers, resolve_claims
 
 
-class ClaimResolver:
+class ClaimResolver(Component):
     """Resolve each figure of a doc into a claim, or into nothing.
 
     >>> import isisfacts
@@ -100,10 +101,6 @@ class ClaimResolver:
                            for alias in [e["name"], *e.get("aliases", [])]}
             self._names_key = key
         return self._names
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
 
     def to_disk(self, path: PathLike, exclude: Sequence[str] = ()) -> None:
         path = Path(path)

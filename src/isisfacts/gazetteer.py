@@ -6,17 +6,18 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from .component import Component
 from .lexicon import PathLike, check_entries, merge_entries, read_json, write_json
 
 
-class GazetteerTagger:
+class GazetteerTagger(Component):
     """Tag every alias of every entry in ``doc.spans[spans_key]``.
 
     A span's ``label_`` is the entry's canonical name and its ``kb_id_`` carries
@@ -82,11 +83,6 @@ class GazetteerTagger:
         doc.spans[self.spans_key] = self.match(doc)
         return doc
 
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
-
-    # -- serialisation --------------------------------------------------------
     def to_disk(self, path: PathLike, exclude: Sequence[str] = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)

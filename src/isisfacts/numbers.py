@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import bisect
 import math
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .component import Component
 from .extensions import doc_text
 from .patterns import anchored_matches, rx
 
@@ -248,7 +249,7 @@ def find_figures(text: str, blocked: Sequence[Tuple[int, int]] = ()) -> List[Dic
     return out
 
 
-class NumberTagger:
+class NumberTagger(Component):
     """Tag figures; dates found by the time tagger are not figures.
 
     >>> import spacy, isisfacts
@@ -273,16 +274,6 @@ class NumberTagger:
                 spans.append(span)
         doc.spans[self.spans_key] = spans
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
-
-    def to_disk(self, path, exclude: Sequence[str] = ()) -> None:  # rules are code
-        pass
-
-    def from_disk(self, path, exclude: Sequence[str] = ()) -> "NumberTagger":
-        return self
 
 
 @Language.factory("isis_numbers", default_config={"spans_key": "isis_numbers"})

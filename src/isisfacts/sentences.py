@@ -8,7 +8,7 @@ known abbreviation or an initial.
 
 from __future__ import annotations
 
-from typing import Iterable, List, Sequence
+from typing import List
 
 import numpy
 import regex
@@ -16,6 +16,7 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .component import Component
 from .extensions import doc_text
 
 ABBREVIATIONS = frozenset(
@@ -56,7 +57,7 @@ def sentence_starts(text: str) -> List[int]:
     return starts
 
 
-class SentenceSplitter:
+class SentenceSplitter(Component):
     """Set ``token.is_sent_start`` for every token of the doc."""
 
     def __init__(self, nlp: Language, name: str, overwrite: bool):
@@ -73,16 +74,6 @@ class SentenceSplitter:
         flags[0] = 1
         doc.from_array([SENT_START], flags.reshape(-1, 1).astype("uint64"))
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
-
-    def to_disk(self, path, exclude: Sequence[str] = ()) -> None:  # stateless
-        pass
-
-    def from_disk(self, path, exclude: Sequence[str] = ()) -> "SentenceSplitter":
-        return self
 
 
 @Language.factory("isis_sentences", default_config={"overwrite": False})

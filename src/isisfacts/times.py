@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import regex
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .component import Component
 from .extensions import doc_published, doc_text
 from .patterns import anchored_matches, rx
 
@@ -391,7 +392,7 @@ def _month_context(text: str, at: int) -> bool:
     return bool(rx(r"\b(in|on|since|from|until|through|by|of|during|early|late|mid|last|this|to)\s*-?\s*$").search(before))
 
 
-class TimeTagger:
+class TimeTagger(Component):
     """Tag time expressions and resolve them.
 
     >>> import spacy, isisfacts
@@ -420,16 +421,6 @@ class TimeTagger:
                 spans.append(span)
         doc.spans[self.spans_key] = spans
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
-
-    def to_disk(self, path, exclude: Sequence[str] = ()) -> None:  # rules are code
-        pass
-
-    def from_disk(self, path, exclude: Sequence[str] = ()) -> "TimeTagger":
-        return self
 
 
 @Language.factory("isis_times", default_config={"spans_key": "isis_times"})
