@@ -80,6 +80,16 @@ NOT_A_COUNT_BEFORE = regex.compile(
     r"|(?:younger|older)\s+than\s+|under\s+the\s+age\s+of\s+)$",
     regex.IGNORECASE,
 )
+AGE_AFTER_NAME = regex.compile(r"[A-Z][\p{L}'’-]+,\s*$")
+AGE_END = regex.compile(r"\s*(?:,|\.|;|\)|$)")
+LETTER = regex.compile(r"\p{L}")
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end == -1 else end
+
+
 PHONE_RE = regex.compile(r"\+?\d[\d\s().-]{8,}\d")
 
 
@@ -207,6 +217,10 @@ def find_figures(text: str, blocked: Sequence[Tuple[int, int]] = ()) -> List[Dic
         after = text[end : end + 24]
         if NOT_A_COUNT_BEFORE.search(before) or NOT_A_COUNT_AFTER.match(after):
             continue
+        if AGE_AFTER_NAME.search(before) and AGE_END.match(after):
+            continue  # "Sudani, 53, came to power", "analyst Karim Jaber, 34."
+        if not LETTER.search(text, text.rfind("\n", 0, start) + 1, _line_end(text, end)):
+            continue  # "-30-", "###", a page number: a line with no words
         if after[:1] == "-" and after[1:2].isalpha():  # "16-year", "M-16-style": a compound word
             if not rx(r"-(?:strong|member|man|plus)\b").match(after):
                 continue
@@ -264,7 +278,7 @@ class NumberTagger(Component):
 
     def __call__(self, doc: Doc) -> Doc:
         blocked = [(t["start_char"], t["end_char"]) for t in (doc._.isis_times or [])
-                   if t["kind"] not in ("so_far", "anaphoric", "past_n", "this_unit", "months")]
+                   if t["kind"] not in ("so_far", "anaphoric", "past_n", "this_unit", "months", "since_day")]
         figures = find_figures(doc_text(doc), blocked)
         doc._.isis_figures = figures
         spans = []

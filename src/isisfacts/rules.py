@@ -71,7 +71,8 @@ PRONOUN_SUBJECT = regex.compile(
     regex.IGNORECASE)
 NAMED_SUBJECT = regex.compile(
     r"((?:[A-Z][\w.’'-]*\s+)?(?:[\w.’'-]+\s+)?(?:officials|authorities|sources|officers|commanders|monitors|activists|media|"
-    r"police|ministry|army|military|government|witnesses|residents|doctors|medics|spokes(?:man|woman|person)))"
+    r"police|ministry|army|military|government|witnesses|residents|doctors|medics|spokes(?:man|woman|person)|"
+    r"source|official|officer|commander))"
     r"(?:,[^,]{0,70},)?\s+(?:(?:also|later|reportedly|have|has|had|previously|earlier)\s+)?$")
 NAMED_BODY = regex.compile(
     r"((?:[A-Z][\w’'-]*\s+){0,4}(?:Command|Ministry|Service|Agency|Council|Directorate|Cell|Observatory|Network|"
@@ -90,6 +91,7 @@ OUTLET_VOICE = regex.compile(r"\b(?:it\s+is\s+(?:noteworthy|worth\s+noting|worth
 PLACE_SCOPE_CUES = regex.compile(r"\b(?:both\s+countries|the\s+two\s+countries|the\s+region|this\s+region|"
                                  r"that\s+region|the\s+area|the\s+same\s+region)\b", regex.IGNORECASE)
 COUNTRY_REF = regex.compile(r"\bthe\s+country(?:'s|’s)?\b", regex.IGNORECASE)
+BETWEEN_PLACES = regex.compile(r"\bbetween\s+(?:[\w-]+\s+){0,3}?(?:and\s+)?$", regex.IGNORECASE)
 NOT_HERE = regex.compile(r"(?:outside|beyond|outside\s+of)\s+(?:the\s+)?$", regex.IGNORECASE)
 DESTINATION = regex.compile(r"\b(?:to|towards|for)\s+(?:[\w-]+\s*,\s*)*$", regex.IGNORECASE)
 FAMILIES_AFTER = regex.compile(r"^\s*(?:and|,)\s+(?:their\s+|his\s+)?famil", regex.IGNORECASE)
@@ -483,8 +485,8 @@ def antecedent(ctx: Context, fig: Figure, sent: Sentence, prev: Optional[Figure]
 
 
 PARTITIVE_PREDICATE = regex.compile(
-    r"\s+of\s+(?:the|those|these)\s+(dead|killed|slain|detainees|detained|arrested|suspects|prisoners|"
-    r"people\s+(?:killed|arrested|detained)|men\s+(?:killed|arrested))\s+(?:were|are|was|included|include)\s+([^.;]{0,60})",
+    r"\s+of\s+(?:(?:the|those|these)\s+(?:[\w-]+\s+){0,2}?(dead|killed|slain|detainees|detained|arrested|captured|suspects|"
+    r"prisoners)(?:\s+[\w-]+){0,3}?|(them|those))\s+(?:were|are|was|included|include)\s+([^.;]{0,60})",
     regex.IGNORECASE)
 FIGURE_REFERENCE = regex.compile(r"\b(?:the|that|this)\s+(?:figure|total|tally|toll|number|count)\b[^.;]{0,30}$", regex.IGNORECASE)
 
@@ -566,7 +568,7 @@ def decide_event(ctx: Context, sent: Sentence, k: int, fig: Figure, ante: Option
         if candidate is not None:
             ev = candidate[:3]
             break
-    if ev is None and ante is not None and ante.event and fig.anaphoric:
+    if ev is None and ante is not None and ante.event and fig.anaphoric and ante.sent == fig.sent:
         ev = (ante.event, *(ante.event_span or (fig.start, fig.start)))
     if ev is None or ev[0] in ("deployed",) and fig.noun not in ("troop",):
         ev = context_event(ctx, fig, sent) or ev
@@ -586,11 +588,15 @@ def decide_event(ctx: Context, sent: Sentence, k: int, fig: Figure, ante: Option
 def refine_noun(ctx: Context, sent: Sentence, fig: Figure, prev_person: Optional[Figure]) -> Optional[str]:
     """The noun class the metric is read from, once the context is known; None: no claim."""
     part = PARTITIVE_PREDICATE.match(ctx.text_of, fig.data["end_char"])
-    if part:
-        # "four of the dead were senior ISIS leaders", "Two of the detainees were the cell's commanders"
-        fig.event = "killed" if part.group(1).lower() in ("dead", "killed", "slain") or \
-            "killed" in part.group(1).lower() else "detained"
-        predicate = [w.lower() for w in rx(r"[\w-]+").findall(part.group(2))]
+    if part and (part.group(1) or prev_person is not None and prev_person.event):
+        # "four of the dead were senior ISIS leaders", "Two of the detainees were the cell's commanders",
+        # "four of them were senior leaders" (of those just counted)
+        kind = (part.group(1) or "").lower()
+        if kind:
+            fig.event = "killed" if kind in ("dead", "killed", "slain") else "detained"
+        else:
+            fig.event = prev_person.event
+        predicate = [w.lower() for w in rx(r"[\w-]+").findall(part.group(3))]
         fig.noun = "leader" if any(lex_class(ctx, w) == "leader" for w in predicate) else "isis_member"
         fig.mixed = False
     if fig.event == "killed" and fig.event_span and ctx.words[fig.event_span[0]] in ("lost", "losing", "loses") \
@@ -738,7 +744,7 @@ def usable_places(ctx: Context, sent: Sentence) -> List[Mention]:
         if m.start_char < dateline_end:
             continue
         before = text[max(sent.start_char, m.start_char - 40) : m.start_char]
-        if NOT_HERE.search(before):
+        if NOT_HERE.search(before) or BETWEEN_PLACES.search(before):
             continue
         if m.kind == "country" and m.label not in THEATRE and not LOCATIVE.search(before):
             continue
@@ -860,6 +866,8 @@ def resolve_place(ctx: Context, sent: Sentence, fig: Figure, state: PlaceState, 
 
 
 def update_place_state(ctx: Context, sent: Sentence, state: PlaceState, mentions: List[Mention]) -> None:
+    # where people were sent ("departed for the Jeddah 1 centre") is not where the story is
+    mentions = [m for m in mentions if not DESTINATION.search(ctx.text_of[max(sent.start_char, m.start_char - 40) : m.start_char])]
     if not mentions:
         sentence_text = ctx.text(sent.start, sent.end)
         if COUNTRY_REF.search(sentence_text) and state.last_country:
@@ -941,8 +949,10 @@ def resolve_period(ctx: Context, sent: Sentence, fig: Figure, metric_kind: str, 
     own_left = [t for t in times if seg_start <= t["start_char"] < fig.data["num_start"]]
     fronted = [t for t in times if t["start_char"] - sent.start_char <= 6]
     if metric_kind == "stock":
-        dated = [t for t in own + own_left if t["start"] and t["kind"] in ("year", "date", "month", "iso")]
-        if dated:
+        dating = ("year", "date", "month", "iso")
+        dated = [t for t in own if t["start"] and t["kind"] in dating] or \
+            [t for t in reversed(own_left) if t["start"] and t["kind"] in dating]
+        if dated:  # the nearest: "estimated in 2018 that ...", not "declared victory in December 2017"
             return dated[0]["start"], dated[0]["end"]
         return (reference.isoformat(), reference.isoformat()) if reference else None
     # a flow: its own segment, then its sentence, then inherited
@@ -1007,7 +1017,9 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
         for a in sent.actors:
             # "according to the SDF", "according to CENTCOM's figures"; not "according to the ministry, ISIS ..."
             if a.start_char >= after_char and rx(r"\s*(?:the\s+|a\s+)?(?:[\w-]+\s+)?").fullmatch(ctx.text_of[after_char : a.start_char]):
-                return a.label
+                owned = [b for b in sent.actors if b.start_char > a.end_char and
+                         rx(r"(?:’s|'s)\s+$").match(ctx.text_of[a.end_char : b.start_char])]
+                return (owned[0] if owned else a).label  # "the Kurdistan Region's Ministry of Peshmerga"
         named = rx(r"\s+(?:the\s+)?((?:[\w’'.-]+\s+){0,3}(?:officials|authorities|sources|media|officers|residents|activists|monitors|groups|statement|report|release|note|data|figures|military|summary|tally|count|estimates?|statistics|ministry|command|spokes\w+))\b", regex.IGNORECASE).match(text[m.end() :])
         if named:
             return named_party(named.group(1))
@@ -1053,7 +1065,9 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
     if headline:
         for a in sent.actors:
             if a.label == headline.group(1) or ctx.text_of[a.start_char : a.end_char] == headline.group(1):
-                return a.label
+                owned = [b for b in sent.actors if b.start_char > a.end_char and
+                         rx(r"(?:’s|'s)\s+$").match(ctx.text_of[a.end_char : b.start_char])]
+                return (owned[0] if owned else a).label  # "the Kurdistan Region's Ministry of Peshmerga"
     return None
 
 
@@ -1079,6 +1093,12 @@ def outlet_name(ctx: Context, outlet: Optional[str], names: Dict[str, str]) -> O
     name = names.get(bare)
     if name and name not in ISIS_NAMES:
         return name
+    words = bare.split()
+    for n in range(min(4, len(words)), 0, -1):  # "UN OCHA": the UN
+        for i in range(len(words) - n + 1):
+            name = names.get(" ".join(words[i : i + n]))
+            if name and name not in ISIS_NAMES and (n > 1 or words[i].isalpha() and len(words[i]) > 1):
+                return name
     low = outlet.lower()
     best = None
     for a in ctx.actors:
@@ -1135,10 +1155,10 @@ def named_party(name: str) -> Optional[str]:
     name = " ".join(name.split()).strip(" ,.")
     low = name.lower()
     if GENERIC_SOURCES.match(low) or low.startswith(("the report", "the statement", "a statement", "the release")) \
-            or rx(r"(?:^|\s)(?:spokes(?:man|woman|person)|official|officer|source)$").search(low):
+            or rx(r"(?:^|\s)spokes(?:man|woman|person)$|^(?:an?\s+|the\s+)?(?:official|officer|source|commander)$|"
+                  r"(?:data|figures|statistics|records|tally|count)$").search(low):
         return "__previous__"  # the party last named, else the document's main source
-    if low.startswith("the "):
-        name = name[4:]
+    name = rx(r"^(?:the|an?)\s+", regex.IGNORECASE).sub("", name)  # "a security source" -> "security source"
     if not name:
         return None
     return name[0].upper() + name[1:] if name[0].islower() and " " in name else name
@@ -1298,10 +1318,13 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
                 place = resolve_place(ctx, sent, fig, places, mentions)
                 if fig.scope is not None:
                     place = list(fig.scope[0])
-                if fig.metric == "camp_population" and places.last_camps and \
-                        not any(m.kind == "camp" for m in mentions if m.label in place) and \
-                        (not place or set(place) <= {"Hasakah", "Syria"}) and not COUNTRY_REF.search(sentence_text):
-                    place = list(places.last_camps)  # "the camp is home to ...": the camp named before
+                camps_here = [m.label for m in mentions if m.kind == "camp"]
+                if fig.metric == "camp_population" and not any(name in camps_here for name in place):
+                    if camps_here:
+                        place = list(dict.fromkeys(camps_here))  # people "from Syria, Iraq" live in the camp
+                    elif places.last_camps and not COUNTRY_REF.search(sentence_text) and (
+                            not place or set(place) <= {"Hasakah", "Syria"} or rx(r"\bcamps?\b").search(sentence_text)):
+                        place = list(places.last_camps)  # "the camp is home to ...": the camp named before
                 period = resolve_period(ctx, sent, fig, kind, periods, reference, times)
                 if fig.scope is not None:
                     scoped = fig.scope[1]

@@ -68,6 +68,7 @@ PATTERNS: List[Tuple[str, str]] = [
     ("since", rf"(?:since|from)\s+(?:the\s+(?:beginning|start)\s+of\s+)?(?P<a>{MDATE}|{MONTHISH}|{YEAR}|(?:this|the)\s+year)"),
     ("began", rf"(?:began|launched|started|begun|kicked\s+off)\s+(?:[\w\"“”'’,-]+\s+){{0,8}}?(?:on\s+)?(?P<a>{MDATE})"),
     ("since", rf"since\s+(?:[\w-]+\s+){{1,3}}(?:began|started|begun|resumed)\s+(?:in\s+|on\s+)?(?P<a>{MDATE}|{MONTHISH}|{YEAR})"),
+    ("since_day", rf"since\s+(?:launching|starting|beginning|the\s+(?:launch|start)\s+of)\s+(?:[\w\"“”'’-]+\s+){{0,10}}?on\s+(?P<w>{WEEKDAY})"),
     ("so_far_year", rf"so\s+far\s+(?:this\s+year|in\s+{YEAR}|for\s+{YEAR}|in\s+the\s+year)|so\s+far\s+in\s+(?P<y>{YEAR})|so\s+far\s+for\s+(?P<y2>{YEAR})"),
     ("date", MDATE),
     ("weekday", rf"(?:(?:late|early)\s+)?(?:on\s+)?(?:last\s+)?(?P<w>{WEEKDAY})(?:\s+(?:night|morning|evening|afternoon))?"),
@@ -260,6 +261,11 @@ class Resolver:
                     year = ref.year if start.month <= ref.month else ref.year - 1
                     start = start.replace(year=year)
             return (start, ref) if start and start <= ref else None
+        if kind == "since_day":
+            if ref is None:
+                return None
+            back = (ref.weekday() - WEEKDAYS[g["w"].lower()]) % 7
+            return ref - dt.timedelta(days=back), ref
         if kind == "began":
             piece = self.date_piece(g["a"])
             if piece and ref and piece[0] <= ref:
