@@ -93,7 +93,10 @@ PLACE_SCOPE_CUES = regex.compile(r"\b(?:both\s+countries|the\s+two\s+countries|t
 COUNTRY_REF = regex.compile(r"\bthe\s+country(?:'s|’s)?\b", regex.IGNORECASE)
 BETWEEN_PLACES = regex.compile(r"\bbetween\s+(?:[\w-]+\s+){0,3}?(?:and\s+)?$", regex.IGNORECASE)
 NOT_HERE = regex.compile(r"(?:outside|beyond|outside\s+of)\s+(?:the\s+)?$", regex.IGNORECASE)
-DESTINATION = regex.compile(r"\b(?:to|towards|for)\s+(?:[\w-]+\s*,\s*)*$", regex.IGNORECASE)
+DESTINATION = regex.compile(
+    r"\b(?:to|towards|for)\s+(?:the\s+)?(?:[\w-]+\s*,\s*)*$"
+    r"|\b(?:departed|left|headed|transferred|moved|taken|returned|sent|bused|flown|brought)\s+(?:back\s+)?(?:for|to)\s+[^.;]*$",
+    regex.IGNORECASE)
 FAMILIES_AFTER = regex.compile(r"^\s*(?:and|,)\s+(?:their\s+|his\s+)?famil", regex.IGNORECASE)
 TOTAL_REFERENCE = regex.compile(r"^\W*(?:the|this)\s+(?:figure|toll|tally|number|total|balance|death\s+toll)\b",
                                 regex.IGNORECASE)
@@ -206,6 +209,7 @@ class Sentence:
     end_char: int
     paragraph: int
     figures: List[Figure] = field(default_factory=list)
+    total_scope: Optional[Tuple[List[str], Optional[dict]]] = None  # of a total broken down after it
     places: List[Mention] = field(default_factory=list)
     actors: List[Mention] = field(default_factory=list)
     times: List[dict] = field(default_factory=list)
@@ -385,8 +389,6 @@ def right_event(ctx: Context, fig: Figure, sent: Sentence, figure_starts: Set[in
         if ev is not None:
             if i + n < sent.end and words[i + n] == "of" and ev not in ("at_large",):
                 return None  # "and the detention of 74": the next figure's
-            if i > fig.noun_end and words[i - 1] in ("and", "or", ",", "but") and strong is False:
-                return None
             if i > fig.noun_end and words[i - 1] in ("and", "or", "but"):
                 return None  # "killed 16 people and injured 30": a new verb phrase
             return ev, i, i + n, strong
@@ -780,7 +782,7 @@ def not_destination(ctx: Context, sent: Sentence, fig: Figure, mentions: List[Me
     if fig.metric != "repatriated":
         return mentions
     text = ctx.text_of
-    return [m for m in mentions if not DESTINATION.search(text[max(sent.start_char, m.start_char - 40) : m.start_char])]
+    return [m for m in mentions if not DESTINATION.search(text[max(sent.start_char, m.start_char - 90) : m.start_char])]
 
 
 ATTACHING = frozenset("in from at of the across inside near and , 's ’s".split())
@@ -867,7 +869,7 @@ def resolve_place(ctx: Context, sent: Sentence, fig: Figure, state: PlaceState, 
 
 def update_place_state(ctx: Context, sent: Sentence, state: PlaceState, mentions: List[Mention]) -> None:
     # where people were sent ("departed for the Jeddah 1 centre") is not where the story is
-    mentions = [m for m in mentions if not DESTINATION.search(ctx.text_of[max(sent.start_char, m.start_char - 40) : m.start_char])]
+    mentions = [m for m in mentions if not DESTINATION.search(ctx.text_of[max(sent.start_char, m.start_char - 90) : m.start_char])]
     if not mentions:
         sentence_text = ctx.text(sent.start, sent.end)
         if COUNTRY_REF.search(sentence_text) and state.last_country:
@@ -1016,7 +1018,9 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
         after_char = base + m.end()
         for a in sent.actors:
             # "according to the SDF", "according to CENTCOM's figures"; not "according to the ministry, ISIS ..."
-            if a.start_char >= after_char and rx(r"\s*(?:the\s+|a\s+)?(?:[\w-]+\s+)?").fullmatch(ctx.text_of[after_char : a.start_char]):
+            if a.start_char >= after_char and rx(r"\s*(?:the\s+|a\s+)?(?:[\w-]+\s+)?|\s*(?:[\w-]+\s+){1,3}"
+                                                 r"(?:released|published|issued|compiled|provided|collected)\s+by\s+(?:the\s+)?"
+                                                 ).fullmatch(ctx.text_of[after_char : a.start_char]):
                 owned = [b for b in sent.actors if b.start_char > a.end_char and
                          rx(r"(?:’s|'s)\s+$").match(ctx.text_of[a.end_char : b.start_char])]
                 return (owned[0] if owned else a).label  # "the Kurdistan Region's Ministry of Peshmerga"
@@ -1071,7 +1075,8 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
     return None
 
 
-KNOWN_AS = regex.compile(r"\b(?:formally|officially|also|better|formerly)\s+known\s+as\b", regex.IGNORECASE)
+KNOWN_AS = regex.compile(r"\b(?:(?:formally|officially|also|better|formerly)\s+known\s+as|known\s+(?:formally|officially)\s+as)\b",
+                         regex.IGNORECASE)
 
 
 def known_as(ctx: Context) -> Dict[str, str]:
@@ -1161,7 +1166,7 @@ def named_party(name: str) -> Optional[str]:
     name = rx(r"^(?:the|an?)\s+", regex.IGNORECASE).sub("", name)  # "a security source" -> "security source"
     if not name:
         return None
-    return name[0].upper() + name[1:] if name[0].islower() and " " in name else name
+    return name
 
 
 def main_source(ctx: Context, attributions: List[Optional[str]]) -> Optional[str]:
@@ -1217,19 +1222,32 @@ def is_headline(ctx: Context, sent: Sentence) -> bool:
     return bool(text) and text[-1] not in ".!?\"”’'" and sent.index < 6
 
 
+def introduces_list(text: str) -> bool:
+    """"By country:", "They are distributed as follows:": what follows continues the account."""
+    stripped = text.strip()
+    return stripped.endswith(":") or len(stripped.split()) < 4
+
+
+BULLET = regex.compile(r"^\s*[-•*–—]\s+")
+
+
 def break_down_total(ctx: Context, sent: Sentence, previous: Sentence,
-                     claims: List[Tuple[dict, int]]) -> List[Tuple[dict, int]]:
+                     claims: List[Tuple[dict, int]], single: bool = False) -> List[Tuple[dict, int]]:
     """"IS killed 229 people ... The figure, which includes 136 SDF members and 93 civilians":
     the total mixed two kinds, so it is not a claim; its parts are, with its event, place
-    and period."""
-    if len({f.noun for f in sent.figures if f.noun}) < 2:
+    and period. A list item (``single``) is one part of such a breakdown."""
+    if not single and len({f.noun for f in sent.figures if f.noun}) < 2:
         return claims
-    total_scope = None
+    if single and not any(f.noun == "person" for f in previous.figures):
+        return claims
+    total_scope = previous.total_scope
     for f in previous.figures:
-        if f.noun == "person":
+        if f.noun == "person" and not f.mixed:
             f.metric = None
-            total_scope = next(((c["place"], c["period"]) for c, fid in claims if fid == id(f)), None)
+            f.mixed = True
+            total_scope = next(((c["place"], c["period"]) for c, fid in claims if fid == id(f)), total_scope)
             claims = [(c, fid) for c, fid in claims if fid != id(f)]
+    previous.total_scope = total_scope
     event = next((f.event for f in previous.figures if f.event), None) or first_event(ctx, previous)
     if event:
         for f in sent.figures:
@@ -1282,6 +1300,7 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
     claims: List[Tuple[dict, int]] = []
     prev_person: Optional[Figure] = None
     previous_sentence: Optional[Sentence] = None
+    total_sentence: Optional[Sentence] = None  # the last sentence with figures that is not a list item
     for sent in ctx.sentences:
         mentions = usable_places(ctx, sent)
         times = period_times(ctx, sent)
@@ -1300,10 +1319,15 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
             classify(ctx, sent, prev_person)
             if previous_sentence is not None and TOTAL_REFERENCE.search(sentence_text):
                 claims = break_down_total(ctx, sent, previous_sentence, claims)
+            elif BULLET.match(sentence_text) and total_sentence is not None:
+                # "... has risen to 174. They are distributed as follows: - 112 soldiers - 28 civilians"
+                claims = break_down_total(ctx, sent, total_sentence, claims, single=True)
+            if not BULLET.match(sentence_text):
+                total_sentence = sent
         # sources: sentence attribution, else the running one while the chain holds
         if attributed:
             sources.current = attributed
-        elif not sent.figures and not is_headline(ctx, sent):
+        elif not sent.figures and not is_headline(ctx, sent) and not introduces_list(sentence_text):
             sources.current = None  # a sentence with neither figures nor attribution ends the chain
         if sent.figures:
             if not attributed and sources.current is None and main:
