@@ -61,6 +61,8 @@ REPORT_VERBS = regex.compile(
     r"acknowledged|insisted|emphasized|emphasised|underscored|wrote|tweeted|posted|estimate|believe|believed|"
     r"assess|assessed|assesses|count|tallied)\b",
 )  # case-sensitive: "States" in "United States" is not a verb
+SPEECH_VERBS = frozenset("said says added stated noted explained stressed wrote warned insisted emphasized "
+                         "emphasised acknowledged confirmed continued".split())
 ATTRIBUTION_CUE = regex.compile(
     REPORT_VERBS.pattern + r"|(?i:according\s+to|statement|release|report|summary|data|figures|:)")
 REPORT_VERB_BEFORE = regex.compile(REPORT_VERBS.pattern + r"\s+(?:(?:late|early)\s+)?(?:on\s+)?$")
@@ -1052,7 +1054,8 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
                 vchar - a.end_char <= 25 and "," not in text[a.end_char - base : v.start()]
                 or rx(r"[^,]{0,40},\s*").fullmatch(text[a.end_char - base : v.start()]))]
             after = [a for a in actors if a.start_char >= base + v.end() and a.start_char - (base + v.end()) <= 60]
-            inverted = v.group(0) not in ("told", "tells") and rx(r"\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,6}?").match(text[v.end() :])
+            # "..., said Gen. Kurilla, commander of CENTCOM": inversion follows a comma or a quote
+            inverted = v.group(0) in SPEECH_VERBS and rx(r"[,\"”’]\s*$").search(head) is not None
             if before:
                 return before[-1].label
             if after and inverted:
