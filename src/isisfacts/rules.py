@@ -584,9 +584,10 @@ def decide_event(ctx: Context, sent: Sentence, k: int, fig: Figure, ante: Option
         if total is not None and total.event and not (right and right[3]):
             # "35 people ..., 25 of them children": a subset shares what happened to its total
             fig.event, fig.event_span = total.event, total.event_span
-    if fig.event in (None, "at_large", "deployed") and fig.noun in ("person", "civilian", "camp_person") and \
-            any(m.kind == "camp" for m in sent.places):
-        fig.event = "held"  # "2,400 women and children remain in Al Roj"
+    if fig.event in (None, "at_large", "deployed") and fig.noun in ("person", "civilian", "camp_person") and (
+            any(m.kind == "camp" for m in sent.places) or "camp" in ctx.words[sent.start : sent.end]
+            or "camp's" in ctx.words[sent.start : sent.end] or "camps" in ctx.words[sent.start : sent.end]):
+        fig.event = "held"  # "2,400 women and children remain in Al Roj"; "22,000 of the residents ... the camp's"
 
 
 def refine_noun(ctx: Context, sent: Sentence, fig: Figure, prev_person: Optional[Figure]) -> Optional[str]:
@@ -904,7 +905,8 @@ def update_place_state(ctx: Context, sent: Sentence, state: PlaceState, mentions
 
 @dataclass
 class PeriodState:
-    running: Optional[Tuple[str, str]] = None
+    running: Optional[Tuple[str, str]] = None  # the period flows without a time of their own take
+    last_day: Optional[Tuple[str, str]] = None  # the last single day named ("as of the same date")
 
 
 def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
@@ -953,11 +955,14 @@ def resolve_period(ctx: Context, sent: Sentence, fig: Figure, metric_kind: str, 
     own_left = [t for t in times if seg_start <= t["start_char"] < fig.data["num_start"]]
     fronted = [t for t in times if t["start_char"] - sent.start_char <= 6]
     if metric_kind == "stock":
-        dating = ("year", "date", "month", "iso")
+        dating = ("year", "date", "month", "iso", "year_start")
         dated = [t for t in own if t["start"] and t["kind"] in dating] or \
             [t for t in reversed(own_left) if t["start"] and t["kind"] in dating]
         if dated:  # the nearest: "estimated in 2018 that ...", not "declared victory in December 2017"
             return dated[0]["start"], dated[0]["end"]
+        if state.last_day and any(t["kind"] == "anaphoric" and rx(r"same\s+(?:date|day)").search(t["text"])
+                                  for t in own + own_left):
+            return state.last_day  # "as of the same date"
         return (reference.isoformat(), reference.isoformat()) if reference else None
     # a flow: its own segment, then its sentence, then inherited
     for group in (near, fronted, own, own_left, [t for t in times if t not in own and t not in own_left]):
@@ -993,6 +998,9 @@ def shift_period(text: str, base: Optional[dict]) -> Optional[Tuple[str, str]]:
 def update_period_state(ctx: Context, sent: Sentence, state: PeriodState, times: List[dict]) -> None:
     resolved = [t for t in times if t["start"] and t["kind"] not in ("so_far", "anaphoric")
                 and not (t["kind"] == "past_n" and state.running)]
+    days = [t for t in resolved if t["start"] == t["end"] and t["kind"] in ("date", "iso", "weekday", "relative")]
+    if days:
+        state.last_day = (days[-1]["start"], days[-1]["end"])
     flows = [t for t in resolved if t["start"] != t["end"] or t["kind"] in ("weekday", "relative", "date", "began")]
     if flows:
         fronted = [t for t in flows if t["start_char"] - sent.start_char <= 6]

@@ -70,12 +70,13 @@ PATTERNS: List[Tuple[str, str]] = [
     ("since", rf"since\s+(?:[\w-]+\s+){{1,3}}(?:began|started|begun|resumed)\s+(?:in\s+|on\s+)?(?P<a>{MDATE}|{MONTHISH}|{YEAR})"),
     ("since_day", rf"since\s+(?:launching|starting|beginning|the\s+(?:launch|start)\s+of)\s+(?:[\w\"“”'’-]+\s+){{0,10}}?on\s+(?P<w>{WEEKDAY})"),
     ("so_far_year", rf"so\s+far\s+(?:this\s+year|in\s+{YEAR}|for\s+{YEAR}|in\s+the\s+year)|so\s+far\s+in\s+(?P<y>{YEAR})|so\s+far\s+for\s+(?P<y2>{YEAR})"),
+    ("year_start", r"(?:the\s+)?(?:start|beginning|turn)\s+of\s+(?:the|this)\s+year"),
     ("date", MDATE),
     ("weekday", rf"(?:(?:late|early)\s+)?(?:on\s+)?(?:last\s+)?(?P<w>{WEEKDAY})(?:\s+(?:night|morning|evening|afternoon))?"),
     ("relative", r"(?:the\s+day\s+before\s+yesterday|yesterday|today|tonight)"),
     ("past_n", rf"(?:the\s+)?(?:past|last|previous)\s+(?P<n>{NUM}|few)?\s*(?P<u>days?|weeks?|months?|years?)"),
     ("this_unit", r"(?:so\s+far\s+)?(?:earlier\s+|later\s+)?this\s+(?P<u>week|month|year)"),
-    ("anaphoric", r"(?:that|the\s+same|the\s+next|the\s+following|the\s+previous|the\s+preceding|the\s+prior)\s+(?:month|period|year|week|quarter|half)|over\s+the\s+(?:course\s+of\s+the\s+)?year|(?:during|throughout)\s+the\s+year"),
+    ("anaphoric", r"(?:that|the\s+same|the\s+next|the\s+following|the\s+previous|the\s+preceding|the\s+prior)\s+(?:month|period|year|week|quarter|half|date|day)|over\s+the\s+(?:course\s+of\s+the\s+)?year|(?:during|throughout)\s+the\s+year"),
     ("month", MONTHISH),
     ("year", rf"(?<![\d,.$])(?P<y>{YEAR})(?!\d|,\d|\s*(?:percent|%))"),
     ("so_far", r"so\s+far|to\s+date"),
@@ -261,6 +262,11 @@ class Resolver:
                     year = ref.year if start.month <= ref.month else ref.year - 1
                     start = start.replace(year=year)
             return (start, ref) if start and start <= ref else None
+        if kind == "year_start":
+            if ref is None:
+                return None
+            first = dt.date(ref.year, 1, 1)
+            return first, first
         if kind == "since_day":
             if ref is None:
                 return None
