@@ -11,9 +11,12 @@ worker simply writes its part again. Nothing is lost or written twice.
 The output is the same set of records as ``--engine local``; their order differs
 (part files are named in input order, records within a part keep input order).
 
+>>> import pathlib, tempfile
 >>> from isisfacts.dask_engine import plan_partitions
->>> [p.kind for p in plan_partitions(["corpora/gold"], partition_bytes=1 << 20)]
-['jsonl', 'jsonl']
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "news.jsonl").write_text('{"text": "30 ISIS militants were killed."}\n' * 3)
+>>> [p.kind for p in plan_partitions([str(folder)], partition_bytes=1 << 20)]
+['jsonl']
 """
 
 from __future__ import annotations
