@@ -14,7 +14,7 @@ The output is the same set of records as ``--engine local``; their order differs
 >>> import pathlib, tempfile
 >>> from isisfacts.dask_engine import plan_partitions
 >>> folder = pathlib.Path(tempfile.mkdtemp())
->>> _ = (folder / "news.jsonl").write_text('{"text": "30 ISIS militants were killed."}\n' * 3)
+>>> _ = (folder / "news.jsonl").write_text('{"text": "30 ISIS militants were killed."}\\n' * 3)
 >>> [p.kind for p in plan_partitions([str(folder)], partition_bytes=1 << 20)]
 ['jsonl']
 """
