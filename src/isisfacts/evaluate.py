@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .claim import Claim
+from .jsonl import json_lines
 
 FIELDS = ("qualifier", "place", "period", "source")
 
@@ -24,18 +25,11 @@ FIELDS = ("qualifier", "place", "period", "source")
 def read_gold(path: Path) -> List[dict]:
     """Read a gold JSONL file; errors name the file and line."""
     docs = []
-    with open(path, encoding="utf8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise ValueError(f"{path}:{number}: not valid JSON: {err}") from err
-            if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
-                raise ValueError(f"{path}:{number}: expected an object with a string 'text'")
-            doc.setdefault("id", f"{path.name}:{number}")
-            docs.append(doc)
+    for number, doc in json_lines(path):
+        if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
+            raise ValueError(f"{path}:{number}: expected an object with a string 'text'")
+        doc.setdefault("id", f"{path.name}:{number}")
+        docs.append(doc)
     return docs
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .claim import Claim
+from .jsonl import json_lines
 
 NO_PLACE = "(no place)"
 NO_PERIOD = "(no period)"
@@ -90,20 +91,13 @@ def bucket(claim: Claim, by: str) -> Tuple[str, Optional[dt.date]]:
 
 def read_records(path: Path) -> Iterable[dict]:
     """Records of an annotate output file; errors name the file and line."""
-    with open(path, encoding="utf8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise ValueError(f"{path}:{number}: not valid JSON: {err}") from err
-            if not isinstance(record, dict) or not ("claims" in record or "error" in record):
-                raise ValueError(f"{path}:{number}: expected a record with 'claims' (or 'error')")
-            if "claims" in record and not isinstance(record["claims"], list):
-                raise ValueError(f"{path}:{number}: 'claims' must be a list")
-            record["_where"] = f"{path}:{number}"
-            yield record
+    for number, record in json_lines(path):
+        if not isinstance(record, dict) or not ("claims" in record or "error" in record):
+            raise ValueError(f"{path}:{number}: expected a record with 'claims' (or 'error')")
+        if "claims" in record and not isinstance(record["claims"], list):
+            raise ValueError(f"{path}:{number}: 'claims' must be a list")
+        record["_where"] = f"{path}:{number}"
+        yield record
 
 
 def summarize(records: Iterable[dict], by: str = "period", metrics: Sequence[str] = ()) -> Summary:
