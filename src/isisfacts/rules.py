@@ -120,13 +120,17 @@ class Compiled:
     rules: List[dict]
     metric_kind: Dict[str, str]
     max_len: int
+    longest_from: Dict[str, int] = field(default_factory=dict)  # first word -> longest entry it starts
 
     def lookup(self, table: Dict[Tuple[str, ...], str], words: Sequence[str], i: int) -> Tuple[Optional[str], int]:
-        for n in range(min(self.max_len, len(words) - i), 0, -1):
+        """The longest entry of ``table`` starting at word ``i``: (class, length) or (None, 0)."""
+        longest = self.longest_from.get(words[i], 1)
+        for n in range(min(longest, len(words) - i), 1, -1):
             cls = table.get(tuple(words[i : i + n]))
             if cls is not None:
                 return cls, n
-        return None, 0
+        cls = table.get((words[i],))
+        return (cls, 1) if cls is not None else (None, 0)
 
     def metric(self, noun: Optional[str], event: Optional[str]) -> Optional[str]:
         fallback = None
@@ -153,6 +157,10 @@ def _compile(key: str) -> Compiled:
         for w in words:
             event_class.setdefault(tuple(w.lower().split()), cls)
     max_len = max([len(k) for k in list(noun_class) + list(event_class)] + [1])
+    longest_from: Dict[str, int] = {}
+    for key in list(noun_class) + list(event_class):
+        if len(key) > 1:
+            longest_from[key[0]] = max(longest_from.get(key[0], 1), len(key))
     return Compiled(
         noun_class=noun_class,
         event_class=event_class,
@@ -160,6 +168,7 @@ def _compile(key: str) -> Compiled:
         rules=list(triggers.get("rules", [])),
         metric_kind={m: spec.get("kind", "flow") for m, spec in triggers.get("metrics", {}).items()},
         max_len=max_len,
+        longest_from=longest_from,
     )
 
 
