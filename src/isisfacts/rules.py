@@ -668,6 +668,8 @@ def metric_for(ctx: Context, sent: Sentence, fig: Figure, noun: str) -> Optional
     if noun == "isis_member" and fig.event in (None, "at_large", "deployed"):
         if not ctx.about_isis:
             return None  # nothing in the text says these are ISIS's
+        if fig.event is None and ctx.words[fig.noun_end - 1] in ("suspects", "suspect", "cells", "cell", "wanted"):
+            return None  # suspects with nothing said of them are not a strength estimate
         before = [a for a in sent.actors if a.end <= fig.qstart]
         if before and before[-1].label not in ISIS_NAMES and fig.event is None and \
                 ctx.words[fig.noun_end - 1] in ("members", "member"):
@@ -762,6 +764,10 @@ def usable_places(ctx: Context, sent: Sentence) -> List[Mention]:
             continue
         if m.kind == "country" and m.label not in THEATRE and not LOCATIVE.search(before):
             continue
+        surface = text[m.start_char : m.end_char]
+        if m.kind == "country" and len(surface.replace(".", "")) <= 3 and surface.isupper() and \
+                not rx(r"\b(?:in|inside|within|to|from)\s+(?:the\s+)?$", regex.IGNORECASE).search(before):
+            continue  # "U.S. and partner forces": an abbreviation names a place only right after "in the"
         if text[m.end_char : m.end_char + 1] == "-" and text[m.end_char + 1 : m.end_char + 2].isalpha():
             continue  # "Iran-backed", "US-led": a modifier, not a place
         if m.kind in ("country", "province", "city") and METONYM_AFTER.match(text, m.end_char):
