@@ -65,6 +65,8 @@ def test_metric(text, expected):
     "Several militants were killed and many others fled.",
     "No U.S. forces were injured.",
     "Hundreds of fighters were seen in the hills.",                        # nothing happened to them
+    "Some 20 ISIS suspects were flown abroad for trial.",                  # suspects, no metric
+    "Sudani, 53, came to power in 2022, said analyst Karim Jaber, 34.",     # ages after names
 ])
 def test_not_a_claim(text):
     assert claims(text) == []
@@ -119,6 +121,11 @@ def test_most_specific_place_and_canonical_names():
 ])
 def test_places_that_are_not_the_figures(text):
     assert claims(text)[0].place == ()
+
+
+def test_an_abbreviated_country_beside_a_place_is_not_a_place():
+    got = by_value("In Iraq, U.S. and partner forces carried out 191 operations, killing 59 ISIS members.")
+    assert got[191].place == ("Iraq",) and got[59].place == ("Iraq",)
 
 
 def test_repatriation_destinations_are_not_places():
