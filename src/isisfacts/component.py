@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Dict, Iterable, Iterator, List, Sequence
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 
 class Component:
@@ -26,3 +26,13 @@ class Component:
 
     def from_disk(self, path, exclude: Sequence[str] = ()) -> "Component":
         return self
+
+
+def char_spans(doc: Doc, items: List[Dict], start_key: str, label: Callable[[Dict], str]) -> List[Span]:
+    """Spans over the plain-data items a tagger found (character offsets), for ``doc.spans``."""
+    spans = []
+    for item in items:
+        span = doc.char_span(item[start_key], item["end_char"], label=label(item), alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    return spans

@@ -20,7 +20,7 @@ import regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .component import Component
+from .component import Component, char_spans
 from .extensions import doc_text
 from .patterns import anchored_matches, rx
 
@@ -205,6 +205,10 @@ def find_figures(text: str, blocked: Sequence[Tuple[int, int]] = ()) -> List[Dic
         num_start = m.end("qual") if m.group("qual") else start
         while num_start < end and text[num_start].isspace():
             num_start += 1
+        qualifier_text = m.group("qual") or ""
+        if qualifier_text and "\n" in text[m.end("qual") : num_start]:
+            # "approximately" at the end of one line does not qualify a figure on the next
+            start, qualifier_text = num_start, ""
         # word boundaries: not inside a word or a longer number
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_"):
             continue
@@ -224,7 +228,7 @@ def find_figures(text: str, blocked: Sequence[Tuple[int, int]] = ()) -> List[Dic
         if after[:1] == "-" and after[1:2].isalpha():  # "16-year", "M-16-style": a compound word
             if not rx(r"-(?:strong|member|man|plus)\b").match(after):
                 continue
-        qualifier = QUALIFIER_OF.get(" ".join((m.group("qual") or "").lower().split()), "exact")
+        qualifier = QUALIFIER_OF.get(" ".join(qualifier_text.lower().split()), "exact")
         value_max = None
         if m.group("vague"):
             value = float(VAGUE[" ".join(m.group("vague").lower().split())])
@@ -281,12 +285,7 @@ class NumberTagger(Component):
                    if t["kind"] not in ("so_far", "anaphoric", "past_n", "this_unit", "months", "since_day")]
         figures = find_figures(doc_text(doc), blocked)
         doc._.isis_figures = figures
-        spans = []
-        for f in figures:
-            span = doc.char_span(f["num_start"], f["end_char"], label="FIGURE", alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans[self.spans_key] = spans
+        doc.spans[self.spans_key] = char_spans(doc, figures, "num_start", lambda f: "FIGURE")
         return doc
 
 

@@ -18,9 +18,9 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import regex
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from .component import Component
+from .component import Component, char_spans
 from .extensions import doc_published, doc_text
 from .patterns import anchored_matches, rx
 
@@ -426,12 +426,7 @@ class TimeTagger(Component):
         doc._.reference_date = reference.isoformat() if reference else None
         times = tag_times(text, reference, matches)
         doc._.isis_times = times
-        spans = []
-        for t in times:
-            span = doc.char_span(t["start_char"], t["end_char"], label=t["kind"], alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans[self.spans_key] = spans
+        doc.spans[self.spans_key] = char_spans(doc, times, "start_char", lambda t: t["kind"])
         return doc
 
 
@@ -439,6 +434,3 @@ class TimeTagger(Component):
 def make_time_tagger(nlp: Language, name: str, spans_key: str) -> TimeTagger:
     return TimeTagger(nlp, name, spans_key)
 
-
-def as_span(doc: Doc, item: Dict) -> Optional[Span]:
-    return doc.char_span(item["start_char"], item["end_char"], alignment_mode="expand")
