@@ -228,3 +228,12 @@ def test_a_figure_repeated_in_headline_and_body_is_one_claim():
     (claim,) = claims(text)
     assert claim.source == "Iraqi Security Media Cell"
     assert claim.period == isisfacts.Period(D(2024, 7, 15), D(2024, 7, 15))
+
+
+def test_a_qualifier_on_the_line_before_does_not_qualify_a_figure():
+    """Found by hypothesis: the evidence crossed a paragraph break."""
+    text = "approximately\n\n0 ISIS operatives were killed."
+    (claim,) = claims(text)
+    ev = claim.evidence
+    assert claim.qualifier == "exact"
+    assert ev.sentence_start <= ev.figure_start < ev.figure_end <= ev.sentence_end
