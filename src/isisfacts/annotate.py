@@ -24,7 +24,7 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, Deque, Dict, Iterable, Iterator, List, Optional
+from typing import Any, Deque, Iterable, Iterator, List, Optional
 
 from . import records as rec
 from .records import Fields, Record
@@ -69,8 +69,21 @@ def _init_worker(extra_lexicon: Optional[str]) -> None:
     _NLP = load(extra_lexicon)
 
 
-def _work(batch: List[Record], batch_size: int, max_text_chars: int) -> List[Dict[str, Any]]:
-    return rec.annotate_batch(_NLP, batch, batch_size=batch_size, max_text_chars=max_text_chars)
+@dataclass
+class Done:
+    """A batch, annotated and encoded for the output format by the worker, so that the
+    parent process (which shares the cores with the workers) only writes bytes."""
+
+    encoded: List[Any]
+    claims: int
+    errors: int
+
+
+def _work(batch: List[Record], batch_size: int, max_text_chars: int, fmt: str) -> Done:
+    outs = rec.annotate_batch(_NLP, batch, batch_size=batch_size, max_text_chars=max_text_chars)
+    encode = rec.WRITERS[fmt].encode
+    return Done([encode(out) for out in outs], sum(len(out.get("claims", ())) for out in outs),
+                sum("error" in out for out in outs))
 
 
 def batches(records: Iterable[Record], size: int) -> Iterator[List[Record]]:
@@ -86,14 +99,14 @@ def batches(records: Iterable[Record], size: int) -> Iterator[List[Record]]:
 
 
 def annotated(chunks: Iterable[List[Record]], jobs: int, batch_size: int, max_text_chars: int,
-              extra_lexicon: Optional[str]) -> Iterator[List[Dict[str, Any]]]:
+              extra_lexicon: Optional[str], fmt: str = "jsonl") -> Iterator[Done]:
     """Output records batch by batch, in input order. With ``jobs > 1`` batches go to a
     pool of worker processes, at most ``2 * jobs`` of them in flight so memory stays
     bounded however big the input is."""
     if jobs == 1:
         _init_worker(extra_lexicon)
         for chunk in chunks:
-            yield _work(chunk, batch_size, max_text_chars)
+            yield _work(chunk, batch_size, max_text_chars, fmt)
         return
     import multiprocessing
 
@@ -104,7 +117,7 @@ def annotated(chunks: Iterable[List[Record]], jobs: int, batch_size: int, max_te
                              initargs=(extra_lexicon,)) as pool:
         pending: Deque[Future] = collections.deque()
         for chunk in chunks:
-            pending.append(pool.submit(_work, chunk, batch_size, max_text_chars))
+            pending.append(pool.submit(_work, chunk, batch_size, max_text_chars, fmt))
             if len(pending) >= 2 * jobs:
                 yield pending.popleft().result()
         while pending:
@@ -203,18 +216,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         with rec.open_writer(args.output, fmt, append=args.resume) as writer:
             outputs = annotated(batches(wanted(), args.batch_size), args.jobs, args.batch_size,
-                                args.max_text_chars, args.lexicon)
+                                args.max_text_chars, args.lexicon, fmt)
             bar = progress_bar(args.quiet)
-            for outs in outputs:
-                claims = 0
-                for out in outs:
-                    writer.write(out)
-                    claims += len(out.get("claims", ()))
-                    tally.errors += "error" in out
-                tally.documents += len(outs)
-                tally.claims += claims
+            for batch in outputs:
+                writer.put(batch.encoded)
+                tally.documents += len(batch.encoded)
+                tally.claims += batch.claims
+                tally.errors += batch.errors
                 if bar is not None:
-                    bar.update(len(outs))
+                    bar.update(len(batch.encoded))
                     bar.set_postfix(claims=tally.claims, errors=tally.errors, refresh=False)
     except BrokenProcessPool:
         return fail("a worker process died (out of memory?); rerun with --resume to continue", 1)

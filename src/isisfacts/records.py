@@ -520,11 +520,17 @@ class Writer:
             self.fd, self.owned = os.open(path, flags, 0o644), True
         self.fresh = not append or os.fstat(self.fd).st_size == 0 if self.owned else True
 
-    def encode(self, out: Dict[str, Any]) -> bytes:
+    @staticmethod
+    def encode(out: Dict[str, Any]) -> bytes:
         return (json.dumps(out, ensure_ascii=False) + "\n").encode("utf-8")
 
     def write(self, out: Dict[str, Any]) -> None:
         _write_all(self.fd, self.encode(out))
+
+    def put(self, encoded: List[Any]) -> None:
+        """Write records already encoded with :meth:`encode` (by a worker process, so the
+        parent only copies bytes), in one ``os.write`` of whole lines."""
+        _write_all(self.fd, b"".join(encoded))
 
     def close(self) -> None:
         if self.owned:
@@ -558,8 +564,9 @@ class CsvWriter(Writer):
         writer.writerows(rows)
         return buffer.getvalue().encode("utf-8")
 
-    def encode(self, out: Dict[str, Any]) -> bytes:
-        return self._rows(output_rows(out))
+    @classmethod
+    def encode(cls, out: Dict[str, Any]) -> bytes:  # type: ignore[override]
+        return cls._rows(output_rows(out))
 
 
 class ParquetWriter(Writer):
@@ -583,10 +590,18 @@ class ParquetWriter(Writer):
         self.rows: List[Dict[str, Any]] = []
         self.rows_per_group = rows_per_group
 
+    @staticmethod
+    def encode(out: Dict[str, Any]) -> Any:  # type: ignore[override]
+        return out  # rows are built here, into pyarrow tables
+
     def write(self, out: Dict[str, Any]) -> None:
         self.rows.extend(output_rows(out))
         if len(self.rows) >= self.rows_per_group:
             self._flush()
+
+    def put(self, encoded: List[Any]) -> None:
+        for out in encoded:
+            self.write(out)
 
     def _flush(self) -> None:
         if self.rows:
@@ -617,7 +632,11 @@ def open_writer(path: str, fmt: str, append: bool = False) -> Writer:
     >>> with open_writer(os.path.join(tempfile.mkdtemp(), "out.jsonl"), "jsonl") as w:
     ...     w.write({"id": "d", "published": None, "claims": []})
     """
-    return {"jsonl": Writer, "csv": CsvWriter, "parquet": ParquetWriter}[fmt](path, append=append)
+    return WRITERS[fmt](path, append=append)
+
+
+#: The writer class of each output format.
+WRITERS: Dict[str, Any] = {"jsonl": Writer, "csv": CsvWriter, "parquet": ParquetWriter}
 
 
 # ---------------------------------------------------------------------------
