@@ -419,8 +419,8 @@ def _prepared(nlp: Any, record: Record, max_chars: int) -> Tuple[Record, Any]:
 
 def _output(record: Record, doc: Any) -> Dict[str, Any]:
     published = doc._.published
-    out: Dict[str, Any] = {"id": record.id, "published": published,
-                           "claims": [c.to_dict() for c in doc._.claims]}
+    # the resolver's plain dicts are already in the gold format: no round trip through Claim
+    out: Dict[str, Any] = {"id": record.id, "published": published, "claims": list(doc._.claim_dicts or ())}
     if record.warnings:
         out["warnings"] = list(record.warnings)
     return out
