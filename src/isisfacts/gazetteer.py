@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import functools
 import json
+from operator import itemgetter
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from .component import Component
 from .lexicon import PathLike, check_entries, merge_entries, read_json, write_json
@@ -44,6 +44,11 @@ class GazetteerTagger(Component):
         check_entries(entries, self.section, f"{self.name} lexicon")
         self.entries = list(entries)
         self.by_name: Dict[str, dict] = {e["name"]: e for e in self.entries}
+        # the label and kb_id of a match, by the match key (the entry name's string id)
+        self.span_names: Dict[int, Tuple[str, str]] = {
+            self.nlp.vocab.strings.add(name): (self.label(entry), self.attributes(entry))
+            for name, entry in self.by_name.items()
+        }
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.case_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         for entry in self.entries:
@@ -72,12 +77,14 @@ class GazetteerTagger(Component):
 
     # -- processing -----------------------------------------------------------
     def match(self, doc: Doc) -> List[Span]:
+        """The aliases found, longest first where they overlap (``filter_spans``), by position."""
+        span_names = self.span_names
         spans = []
-        for matcher in (self.matcher, self.case_matcher):
-            for key, start, end in matcher(doc):
-                entry = self.by_name[self.nlp.vocab.strings[key]]
-                spans.append(Span(doc, start, end, label=self.label(entry), kb_id=self.attributes(entry)))
-        return filter_spans(spans)
+        # Overlaps are settled on the matches, before any Span is made.
+        for key, start, end in longest_matches(self.matcher(doc) + self.case_matcher(doc)):
+            label, kb_id = span_names[key]
+            spans.append(Span(doc, start, end, label=label, kb_id=kb_id))
+        return spans
 
     def __call__(self, doc: Doc) -> Doc:
         doc.spans[self.spans_key] = self.match(doc)
@@ -100,6 +107,29 @@ class GazetteerTagger(Component):
         saved = json.loads(data.decode("utf8")).get(self.section, [])
         self.set_entries(merge_entries(saved, self.extra_entries))
         return self
+
+
+def _length_then_first(match: Tuple[int, int, int]) -> Tuple[int, int]:
+    return match[2] - match[1], -match[1]
+
+
+def longest_matches(matches: List[Tuple[int, int, int]]) -> List[Tuple[int, int, int]]:
+    """``spacy.util.filter_spans`` for matcher output, ``(key, start, end)`` tuples.
+
+    The same choice: longest first, then the earliest, then the first given; a match
+    is kept when its first and last tokens are free. Returned by start.
+    """
+    if len(matches) < 2:
+        return matches
+    kept = []
+    taken = set()
+    for match in sorted(matches, key=_length_then_first, reverse=True):
+        _, start, end = match
+        if start not in taken and end - 1 not in taken:
+            kept.append(match)
+            taken.update(range(start, end))
+    kept.sort(key=itemgetter(1))
+    return kept
 
 
 def spans_with(doc: Doc, key: str) -> List[Span]:

@@ -61,7 +61,9 @@ class PlaceTagger(GazetteerTagger):
 
     def __call__(self, doc: Doc) -> Doc:
         spans = self.match(doc)
-        if self.ent_labels and doc.has_annotation("ENT_IOB"):
+        # doc.ents is quicker to read than has_annotation("ENT_IOB"), and a doc with
+        # entity annotation but no entity gets nothing from this branch
+        if self.ent_labels and doc.ents:
             known = spans
             # gazetteer names win: an entity only adds where no gazetteer place overlaps
             spans = filter_spans(known + [s for s in self.entity_spans(doc)
@@ -70,7 +72,8 @@ class PlaceTagger(GazetteerTagger):
             taken = set()
             for actor in doc.spans[self.actors_key]:
                 taken.update(range(actor.start, actor.end))
-            spans = [s for s in spans if not taken.intersection(range(s.start, s.end))]
+            if taken:
+                spans = [s for s in spans if taken.isdisjoint(range(s.start, s.end))]
         doc.spans[self.spans_key] = spans
         return doc
 
