@@ -63,7 +63,7 @@ class ActorTagger(GazetteerTagger):
         introduced = self.acronym_spans(doc, spans)
         if introduced:  # the gazetteer's spans are already apart and in order
             spans = filter_spans(spans + introduced)
-        doc.spans[self.spans_key] = spans
+        self.set_spans(doc, spans)
         return doc
 
     def acronym_spans(self, doc: Doc, known: List[Span]) -> List[Span]:

@@ -11,7 +11,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, SpanGroup
 
 from .component import Component
 from .lexicon import PathLike, check_entries, merge_entries, read_json, write_json
@@ -76,18 +76,28 @@ class GazetteerTagger(Component):
         return entry["name"]
 
     # -- processing -----------------------------------------------------------
-    def match(self, doc: Doc) -> List[Span]:
-        """The aliases found, longest first where they overlap (``filter_spans``), by position."""
+    def alias_matches(self, doc: Doc) -> List[Tuple[int, int, int]]:
+        """``(key, start, end)`` of the aliases found, longest first where they overlap
+        (``filter_spans``' rule), by position. Overlaps are settled before any Span is made."""
+        return longest_matches(self.matcher(doc) + self.case_matcher(doc))
+
+    def make_spans(self, doc: Doc, matches: List[Tuple[int, int, int]]) -> List[Span]:
         span_names = self.span_names
         spans = []
-        # Overlaps are settled on the matches, before any Span is made.
-        for key, start, end in longest_matches(self.matcher(doc) + self.case_matcher(doc)):
+        for key, start, end in matches:
             label, kb_id = span_names[key]
             spans.append(Span(doc, start, end, label=label, kb_id=kb_id))
         return spans
 
+    def match(self, doc: Doc) -> List[Span]:
+        return self.make_spans(doc, self.alias_matches(doc))
+
+    def set_spans(self, doc: Doc, spans: List[Span]) -> None:
+        # a SpanGroup made here spares doc.spans' check-and-convert
+        doc.spans[self.spans_key] = SpanGroup(doc, name=self.spans_key, spans=spans)
+
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans[self.spans_key] = self.match(doc)
+        self.set_spans(doc, self.match(doc))
         return doc
 
     def to_disk(self, path: PathLike, exclude: Sequence[str] = ()) -> None:
@@ -118,18 +128,40 @@ def longest_matches(matches: List[Tuple[int, int, int]]) -> List[Tuple[int, int,
 
     The same choice: longest first, then the earliest, then the first given; a match
     is kept when its first and last tokens are free. Returned by start.
+
+    Only matches that overlap compete, so the choice is made within each run of
+    overlapping matches; most matches overlap none and are kept as they are.
     """
     if len(matches) < 2:
         return matches
-    kept = []
-    taken = set()
-    for match in sorted(matches, key=_length_then_first, reverse=True):
+    kept: List[Tuple[int, int, int]] = []
+    overlapping: List[Tuple[int, int, int]] = []
+    overlapping_end = -1
+    for match in sorted(matches, key=itemgetter(1)):  # stable: the first given stays first
+        if match[1] >= overlapping_end:
+            _keep_longest(overlapping, kept)
+            overlapping = [match]
+            overlapping_end = match[2]
+        else:
+            overlapping.append(match)
+            overlapping_end = max(overlapping_end, match[2])
+    _keep_longest(overlapping, kept)
+    return kept
+
+
+def _keep_longest(overlapping: List[Tuple[int, int, int]], kept: List[Tuple[int, int, int]]) -> None:
+    if len(overlapping) == 1:
+        kept.append(overlapping[0])
+        return
+    chosen = []
+    taken: set = set()
+    for match in sorted(overlapping, key=_length_then_first, reverse=True):
         _, start, end = match
         if start not in taken and end - 1 not in taken:
-            kept.append(match)
+            chosen.append(match)
             taken.update(range(start, end))
-    kept.sort(key=itemgetter(1))
-    return kept
+    chosen.sort(key=itemgetter(1))
+    kept.extend(chosen)
 
 
 def spans_with(doc: Doc, key: str) -> List[Span]:

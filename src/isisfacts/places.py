@@ -60,21 +60,26 @@ class PlaceTagger(GazetteerTagger):
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = self.match(doc)
+        matches = self.alias_matches(doc)
+        # tokens in an actor's name: "Syrian" in "Syrian Democratic Forces" is no place
+        in_actors = set()
+        if self.actors_key in doc.spans:
+            for actor in doc.spans[self.actors_key]:
+                in_actors.update(range(actor.start, actor.end))
         # doc.ents is quicker to read than has_annotation("ENT_IOB"), and a doc with
         # entity annotation but no entity gets nothing from this branch
         if self.ent_labels and doc.ents:
-            known = spans
+            known = self.make_spans(doc, matches)
             # gazetteer names win: an entity only adds where no gazetteer place overlaps
             spans = filter_spans(known + [s for s in self.entity_spans(doc)
                                           if not any(k.start < s.end and s.start < k.end for k in known)])
-        if self.actors_key in doc.spans:
-            taken = set()
-            for actor in doc.spans[self.actors_key]:
-                taken.update(range(actor.start, actor.end))
-            if taken:
-                spans = [s for s in spans if taken.isdisjoint(range(s.start, s.end))]
-        doc.spans[self.spans_key] = spans
+            spans = [s for s in spans if in_actors.isdisjoint(range(s.start, s.end))]
+        else:
+            # the same test on the matches, so that no Span is made for a place dropped here
+            if in_actors:
+                matches = [m for m in matches if in_actors.isdisjoint(range(m[1], m[2]))]
+            spans = self.make_spans(doc, matches)
+        self.set_spans(doc, spans)
         return doc
 
 
