@@ -44,10 +44,15 @@ class GazetteerTagger(Component):
         check_entries(entries, self.section, f"{self.name} lexicon")
         self.entries = list(entries)
         self.by_name: Dict[str, dict] = {e["name"]: e for e in self.entries}
-        # the label and kb_id of a match, by the match key (the entry name's string id)
+        # the label and kb_id of a match, by the match key (the entry name's string id);
+        # as string ids too, which Span takes without hashing the strings again (a
+        # StringStore keeps its strings, also through from_disk)
+        strings = self.nlp.vocab.strings
         self.span_names: Dict[int, Tuple[str, str]] = {
-            self.nlp.vocab.strings.add(name): (self.label(entry), self.attributes(entry))
-            for name, entry in self.by_name.items()
+            strings.add(name): (self.label(entry), self.attributes(entry)) for name, entry in self.by_name.items()
+        }
+        self.span_ids: Dict[int, Tuple[int, int]] = {
+            key: (strings.add(label), strings.add(kb_id)) for key, (label, kb_id) in self.span_names.items()
         }
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.case_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
@@ -82,7 +87,7 @@ class GazetteerTagger(Component):
         return longest_matches(self.matcher(doc) + self.case_matcher(doc))
 
     def make_spans(self, doc: Doc, matches: List[Tuple[int, int, int]]) -> List[Span]:
-        span_names = self.span_names
+        span_names = self.span_ids if doc.vocab is self.nlp.vocab else self.span_names
         spans = []
         for key, start, end in matches:
             label, kb_id = span_names[key]
