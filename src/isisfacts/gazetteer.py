@@ -143,21 +143,25 @@ def longest_matches(matches: List[Tuple[int, int, int]]) -> List[Tuple[int, int,
     overlapping: List[Tuple[int, int, int]] = []
     overlapping_end = -1
     for match in sorted(matches, key=itemgetter(1)):  # stable: the first given stays first
-        if match[1] >= overlapping_end:
-            _keep_longest(overlapping, kept)
-            overlapping = [match]
-            overlapping_end = match[2]
-        else:
+        if match[1] < overlapping_end:
             overlapping.append(match)
-            overlapping_end = max(overlapping_end, match[2])
-    _keep_longest(overlapping, kept)
+            if match[2] > overlapping_end:
+                overlapping_end = match[2]
+            continue
+        if len(overlapping) == 1:
+            kept.append(overlapping[0])
+        elif overlapping:
+            kept.extend(_longest(overlapping))
+        overlapping = [match]
+        overlapping_end = match[2]
+    if len(overlapping) == 1:
+        kept.append(overlapping[0])
+    else:
+        kept.extend(_longest(overlapping))
     return kept
 
 
-def _keep_longest(overlapping: List[Tuple[int, int, int]], kept: List[Tuple[int, int, int]]) -> None:
-    if len(overlapping) == 1:
-        kept.append(overlapping[0])
-        return
+def _longest(overlapping: List[Tuple[int, int, int]]) -> List[Tuple[int, int, int]]:
     chosen = []
     taken: set = set()
     for match in sorted(overlapping, key=_length_then_first, reverse=True):
@@ -166,7 +170,7 @@ def _keep_longest(overlapping: List[Tuple[int, int, int]], kept: List[Tuple[int,
             chosen.append(match)
             taken.update(range(start, end))
     chosen.sort(key=itemgetter(1))
-    kept.extend(chosen)
+    return chosen
 
 
 def spans_with(doc: Doc, key: str) -> List[Span]:
