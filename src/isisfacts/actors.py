@@ -25,21 +25,21 @@ ACRONYM_INTRO = regex.compile(
 )
 # Its "(ACRONYM)", found by the stdlib's fast scan for "(".
 ACRONYM_IN_PARENTHESES = re.compile(r"\([A-Z][A-Za-z]?[A-Z-]{1,7}\)")
-# Read backwards from a "(": the characters a long name can have.
-NAME_CHARACTERS_BEFORE = regex.compile(r"(?r)[\p{L}'’.\s-]*")
+# Read backwards from a "(": up to eight words of the characters a long name can have.
+NAME_WORDS_BEFORE = regex.compile(r"(?r)(?:[\p{L}'’.-]+\s*){0,8}")
 
 
 def acronym_introductions(text: str) -> Iterator["regex.Match[str]"]:
     """The matches of ``ACRONYM_INTRO.finditer(text)``, found faster.
 
     ACRONYM_INTRO tries its words at every character of the text; here it is tried
-    only before each "(ACRONYM)". The long name before it has only letters, ’'.- and
-    white space, so a match that ends at this "(ACRONYM)" starts within the run of such
-    characters before it, and no match can reach past it: ``search`` within that run
-    finds what ``finditer`` finds.
+    only before each "(ACRONYM)". The long name before it is at most eight words of
+    letters and ’'.- apart by white space, so a match that ends at this "(ACRONYM)"
+    starts within the eight such words before it, and no match can reach past it:
+    ``search`` there finds what ``finditer`` finds.
     """
     for acronym in ACRONYM_IN_PARENTHESES.finditer(text):
-        name_start = NAME_CHARACTERS_BEFORE.match(text, 0, acronym.start()).start()
+        name_start = NAME_WORDS_BEFORE.match(text, 0, acronym.start()).start()
         m = ACRONYM_INTRO.search(text, name_start, acronym.end())
         if m:
             yield m

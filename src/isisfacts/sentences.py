@@ -32,6 +32,9 @@ BOUNDARY = regex.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]*[\p{Lu}
 ATTRIBUTION_AFTER_QUOTE = regex.compile(
     r"(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){1,4}(?:said|says|added|told|stressed|noted|explained|announced|reported|stated)\b")
 WORD_BEFORE = regex.compile(r"([\p{L}.]+)\.$")
+# WORD_BEFORE read backwards from the end (one try, where search tries every character):
+# on a head ending with ".", ``match`` gives what ``WORD_BEFORE.search`` gives.
+WORD_BEFORE_FROM_END = regex.compile(r"(?r)([\p{L}.]+)\.")
 # BOUNDARY for the stdlib's re, which finds the punctuation mark or line break with a
 # fast character-set scan where the regex module tries BOUNDARY's lookbehind at every
 # character. It starts one character earlier, at the punctuation mark (BOUNDARY's
@@ -89,7 +92,7 @@ def sentence_starts(text: str) -> List[int]:
         line_break = "\n" in space
         if not line_break:
             head = text[max(0, start - 12) : start].rstrip("\"'”’)]")
-            word = WORD_BEFORE.search(head) if head.endswith(".") else None
+            word = WORD_BEFORE_FROM_END.match(head) if head.endswith(".") else None
             if word:
                 w = word.group(1).lower()
                 if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
