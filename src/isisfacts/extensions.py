@@ -64,6 +64,15 @@ def doc_attribute(doc: Doc, name: str) -> Any:
     return doc.user_data.get(("._.", name, None, None), extension[0])
 
 
+def set_doc_attribute(doc: Doc, name: str, value: Any) -> None:
+    """``setattr(doc._, name, value)`` without the ``Underscore`` object (see ``doc_attribute``)."""
+    extension = Underscore.doc_extensions.get(name)
+    if extension is None or extension[3] is not None or not _USER_DATA_KEYS_CHECKED:
+        setattr(doc._, name, value)
+    else:
+        doc.user_data[("._.", name, None, None)] = value
+
+
 def doc_published(doc: Doc) -> Optional[dt.date]:
     """The publication date of a doc: ``doc._.published``, else the pipe context."""
     value = doc_attribute(doc, "published")
