@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import functools
 import json
+from operator import itemgetter
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.tokens import Doc, Span, SpanGroup
 
 from .component import Component
 from .lexicon import PathLike, check_entries, merge_entries, read_json, write_json
@@ -44,6 +44,16 @@ class GazetteerTagger(Component):
         check_entries(entries, self.section, f"{self.name} lexicon")
         self.entries = list(entries)
         self.by_name: Dict[str, dict] = {e["name"]: e for e in self.entries}
+        # the label and kb_id of a match, by the match key (the entry name's string id);
+        # as string ids too, which Span takes without hashing the strings again (a
+        # StringStore keeps its strings, also through from_disk)
+        strings = self.nlp.vocab.strings
+        self.span_names: Dict[int, Tuple[str, str]] = {
+            strings.add(name): (self.label(entry), self.attributes(entry)) for name, entry in self.by_name.items()
+        }
+        self.span_ids: Dict[int, Tuple[int, int]] = {
+            key: (strings.add(label), strings.add(kb_id)) for key, (label, kb_id) in self.span_names.items()
+        }
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.case_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         for entry in self.entries:
@@ -71,16 +81,28 @@ class GazetteerTagger(Component):
         return entry["name"]
 
     # -- processing -----------------------------------------------------------
-    def match(self, doc: Doc) -> List[Span]:
+    def alias_matches(self, doc: Doc) -> List[Tuple[int, int, int]]:
+        """``(key, start, end)`` of the aliases found, longest first where they overlap
+        (``filter_spans``' rule), by position. Overlaps are settled before any Span is made."""
+        return longest_matches(self.matcher(doc) + self.case_matcher(doc))
+
+    def make_spans(self, doc: Doc, matches: List[Tuple[int, int, int]]) -> List[Span]:
+        span_names = self.span_ids if doc.vocab is self.nlp.vocab else self.span_names
         spans = []
-        for matcher in (self.matcher, self.case_matcher):
-            for key, start, end in matcher(doc):
-                entry = self.by_name[self.nlp.vocab.strings[key]]
-                spans.append(Span(doc, start, end, label=self.label(entry), kb_id=self.attributes(entry)))
-        return filter_spans(spans)
+        for key, start, end in matches:
+            label, kb_id = span_names[key]
+            spans.append(Span(doc, start, end, label=label, kb_id=kb_id))
+        return spans
+
+    def match(self, doc: Doc) -> List[Span]:
+        return self.make_spans(doc, self.alias_matches(doc))
+
+    def set_spans(self, doc: Doc, spans: List[Span]) -> None:
+        # a SpanGroup made here spares doc.spans' check-and-convert
+        doc.spans[self.spans_key] = SpanGroup(doc, name=self.spans_key, spans=spans)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans[self.spans_key] = self.match(doc)
+        self.set_spans(doc, self.match(doc))
         return doc
 
     def to_disk(self, path: PathLike, exclude: Sequence[str] = ()) -> None:
@@ -100,6 +122,55 @@ class GazetteerTagger(Component):
         saved = json.loads(data.decode("utf8")).get(self.section, [])
         self.set_entries(merge_entries(saved, self.extra_entries))
         return self
+
+
+def _length_then_first(match: Tuple[int, int, int]) -> Tuple[int, int]:
+    return match[2] - match[1], -match[1]
+
+
+def longest_matches(matches: List[Tuple[int, int, int]]) -> List[Tuple[int, int, int]]:
+    """``spacy.util.filter_spans`` for matcher output, ``(key, start, end)`` tuples.
+
+    The same choice: longest first, then the earliest, then the first given; a match
+    is kept when its first and last tokens are free. Returned by start.
+
+    Only matches that overlap compete, so the choice is made within each run of
+    overlapping matches; most matches overlap none and are kept as they are.
+    """
+    if len(matches) < 2:
+        return matches
+    kept: List[Tuple[int, int, int]] = []
+    overlapping: List[Tuple[int, int, int]] = []
+    overlapping_end = -1
+    for match in sorted(matches, key=itemgetter(1)):  # stable: the first given stays first
+        if match[1] < overlapping_end:
+            overlapping.append(match)
+            if match[2] > overlapping_end:
+                overlapping_end = match[2]
+            continue
+        if len(overlapping) == 1:
+            kept.append(overlapping[0])
+        elif overlapping:
+            kept.extend(_longest(overlapping))
+        overlapping = [match]
+        overlapping_end = match[2]
+    if len(overlapping) == 1:
+        kept.append(overlapping[0])
+    else:
+        kept.extend(_longest(overlapping))
+    return kept
+
+
+def _longest(overlapping: List[Tuple[int, int, int]]) -> List[Tuple[int, int, int]]:
+    chosen = []
+    taken: set = set()
+    for match in sorted(overlapping, key=_length_then_first, reverse=True):
+        _, start, end = match
+        if start not in taken and end - 1 not in taken:
+            chosen.append(match)
+            taken.update(range(start, end))
+    chosen.sort(key=itemgetter(1))
+    return chosen
 
 
 def spans_with(doc: Doc, key: str) -> List[Span]:

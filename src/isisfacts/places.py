@@ -13,7 +13,7 @@ extra place candidates where the gazetteer has nothing; ``doc.ents`` is only rea
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Set
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -60,19 +60,34 @@ class PlaceTagger(GazetteerTagger):
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = self.match(doc)
-        if self.ent_labels and doc.has_annotation("ENT_IOB"):
-            known = spans
+        matches = self.alias_matches(doc)
+        # doc.ents is quicker to read than has_annotation("ENT_IOB"), and a doc with
+        # entity annotation but no entity gets nothing from this branch
+        if self.ent_labels and doc.ents:
+            known = self.make_spans(doc, matches)
             # gazetteer names win: an entity only adds where no gazetteer place overlaps
             spans = filter_spans(known + [s for s in self.entity_spans(doc)
                                           if not any(k.start < s.end and s.start < k.end for k in known)])
-        if self.actors_key in doc.spans:
-            taken = set()
-            for actor in doc.spans[self.actors_key]:
-                taken.update(range(actor.start, actor.end))
-            spans = [s for s in spans if not taken.intersection(range(s.start, s.end))]
-        doc.spans[self.spans_key] = spans
+            in_actors = self.actor_tokens(doc)
+            spans = [s for s in spans if in_actors.isdisjoint(range(s.start, s.end))]
+        elif matches:
+            # the same test on the matches, so that no Span is made for a place dropped here
+            in_actors = self.actor_tokens(doc)
+            if in_actors:
+                matches = [m for m in matches if in_actors.isdisjoint(range(m[1], m[2]))]
+            spans = self.make_spans(doc, matches)
+        else:
+            spans = []
+        self.set_spans(doc, spans)
         return doc
+
+    def actor_tokens(self, doc: Doc) -> Set[int]:
+        """The tokens in an actor's name: "Syrian" in "Syrian Democratic Forces" is no place."""
+        tokens: Set[int] = set()
+        if self.actors_key in doc.spans:
+            for actor in doc.spans[self.actors_key]:
+                tokens.update(range(actor.start, actor.end))
+        return tokens
 
 
 @Language.factory(

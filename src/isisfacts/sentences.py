@@ -8,7 +8,9 @@ known abbreviation or an initial.
 
 from __future__ import annotations
 
-from typing import List
+import functools
+import re
+from typing import Iterator, List, Tuple
 
 import numpy
 import regex
@@ -30,6 +32,52 @@ BOUNDARY = regex.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]*[\p{Lu}
 ATTRIBUTION_AFTER_QUOTE = regex.compile(
     r"(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){1,4}(?:said|says|added|told|stressed|noted|explained|announced|reported|stated)\b")
 WORD_BEFORE = regex.compile(r"([\p{L}.]+)\.$")
+# WORD_BEFORE read backwards from the end (one try, where search tries every character):
+# on a head ending with ".", ``match`` gives what ``WORD_BEFORE.search`` gives.
+WORD_BEFORE_FROM_END = regex.compile(r"(?r)([\p{L}.]+)\.")
+# BOUNDARY for the stdlib's re, which finds the punctuation mark or line break with a
+# fast character-set scan where the regex module tries BOUNDARY's lookbehind at every
+# character. It starts one character earlier, at the punctuation mark (BOUNDARY's
+# boundary starts after it), and ``boundaries`` makes up for the two things re lacks:
+# \p{Lu} (the character that opens the next sentence is captured and checked there);
+# and re's \s also takes in \x1c-\x1f, which the regex module's does not, so they are
+# taken out of the classes. (The branches share their first character so that re can
+# skip to it with its character-set scan.)
+FAST_BOUNDARY = re.compile(
+    r"""[.!?\n](?:(?<=[.!?])["'”’)\]]*[^\S\x1c-\x1f]+(?=["'“‘(\[]*([\S\x1c-\x1f]))|(?<=\n)[^\S\x1c-\x1f]*(?=[\S\x1c-\x1f]))""")
+OPENS_SENTENCE = regex.compile(r"[\p{Lu}\d]")
+
+
+@functools.lru_cache(maxsize=4096)
+def opens_sentence(char: str) -> bool:
+    return OPENS_SENTENCE.match(char) is not None
+
+
+def boundaries(text: str) -> Iterator[Tuple[int, int]]:
+    """Start and end of each match of ``BOUNDARY.finditer(text)``, found faster."""
+    for m in FAST_BOUNDARY.finditer(text):
+        opener = m.group(1)
+        if opener is None:  # a line break
+            yield m.start(), m.end()
+        elif opens_sentence(opener):
+            yield m.start() + 1, m.end()
+        else:
+            # BOUNDARY's first branch fails here; its second matches from a line break in the space
+            line_break = text.find("\n", m.start() + 1, m.end())
+            if line_break >= 0:
+                yield line_break, m.end()
+
+
+SENT_START_ATTRS = [SENT_START]
+NOT_SENT_START = numpy.iinfo("uint64").max
+_NOT_SENT_STARTS = numpy.full(4096, NOT_SENT_START, dtype="uint64")
+
+
+def not_sent_starts(length: int) -> numpy.ndarray:
+    """A new array of ``length`` "not a sentence start" flags (copying is faster than numpy.full)."""
+    if length <= len(_NOT_SENT_STARTS):
+        return _NOT_SENT_STARTS[:length].copy()
+    return numpy.full(length, NOT_SENT_START, dtype="uint64")
 
 
 def sentence_starts(text: str) -> List[int]:
@@ -39,18 +87,18 @@ def sentence_starts(text: str) -> List[int]:
     [0, 22]
     """
     starts = [0]
-    for m in BOUNDARY.finditer(text):
-        end = m.end()
-        if "\n" not in m.group(0):
-            head = text[max(0, m.start() - 12) : m.start()].rstrip("\"'”’)]")
-            word = WORD_BEFORE.search(head)
+    for start, end in boundaries(text):
+        space = text[start:end]  # closing quotes or brackets, then white space
+        line_break = "\n" in space
+        if not line_break:
+            head = text[max(0, start - 12) : start].rstrip("\"'”’)]")
+            word = WORD_BEFORE_FROM_END.match(head) if head.endswith(".") else None
             if word:
                 w = word.group(1).lower()
                 if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
                     continue
-        quoted = m.group(0)[:1] in "\"”'’" or text[m.start() - 1 : m.start()] in "\"”"
-        if quoted and "\n" not in m.group(0):
-            if ATTRIBUTION_AFTER_QUOTE.match(text, end):
+            quoted = space[:1] in "\"”'’" or text[start - 1 : start] in "\"”"
+            if quoted and ATTRIBUTION_AFTER_QUOTE.match(text, end):
                 continue  # '... is unknown." SOHR said.': the attribution ends the quoted sentence
         if end > starts[-1]:
             starts.append(end)
@@ -65,14 +113,19 @@ class SentenceSplitter(Component):
         self.overwrite = overwrite
 
     def __call__(self, doc: Doc) -> Doc:
-        if len(doc) == 0 or (doc.has_annotation("SENT_START") and not self.overwrite):
+        n_tokens = len(doc)
+        if n_tokens == 0 or (not self.overwrite and doc.has_annotation("SENT_START")):
             return doc
-        offsets = doc.to_array([IDX]).astype("int64")
-        flags = numpy.full(len(doc), -1, dtype="int32")
-        token_of = numpy.searchsorted(offsets, numpy.asarray(sentence_starts(doc_text(doc))), side="left")
-        flags[token_of[token_of < len(doc)]] = 1
+        starts = sentence_starts(doc_text(doc))
+        # SENT_START is 1 on a sentence's first token and -1 on the others; from_array
+        # reads uint64, where -1 is the largest value. The flag after the last token
+        # takes the starts that searchsorted puts past the end.
+        flags = not_sent_starts(n_tokens + 1)
         flags[0] = 1
-        doc.from_array([SENT_START], flags.reshape(-1, 1).astype("uint64"))
+        if len(starts) > 1:  # most short docs are one sentence: no token offsets needed
+            token_offsets = doc.to_array(IDX)
+            flags[token_offsets.searchsorted(numpy.array(starts[1:], dtype="uint64"), side="left")] = 1
+        doc.from_array(SENT_START_ATTRS, flags[:n_tokens])
         return doc
 
 
