@@ -26,8 +26,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
+import numpy
 import regex
-from spacy.attrs import IDX, LENGTH, LOWER
+from spacy.attrs import IDX, LENGTH, LOWER, SENT_START
 from spacy.tokens import Doc, Span
 
 from .extensions import doc_text
@@ -88,6 +89,48 @@ GENERIC_SOURCES = regex.compile(
     r"(?:a|the|its|their)\s+(?:\w+\s+){0,2}(?:statement|report|release|note|summary|update|data))$",
     regex.IGNORECASE,
 )
+# Cheap necessary conditions, tested before the patterns above (a pattern is run only
+# where its condition holds, so the outcome is the same; most sentences fail them).
+REPORT_VERB_WORDS = frozenset(REPORT_VERBS.pattern[len(r"\b(?:") : -len(r")\b")].split("|"))
+assert all(w.isalpha() for w in REPORT_VERB_WORDS)
+CUE_WORDS = ("statement", "release", "report", "summary", "data", "figures")  # ATTRIBUTION_CUE's, lower-case
+ASCII_NON_WORD_TO_SPACE = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")})
+# literals every NAMED_SUBJECT / NAMED_BODY match holds
+SUBJECT_NOUNS = ("official", "authorities", "source", "officer", "commander", "monitors", "activists", "media",
+                 "police", "ministry", "army", "military", "government", "witnesses", "residents", "doctors",
+                 "medics", "spokes")
+BODY_NOUNS = ("Command", "Ministry", "Service", "Agency", "Council", "Directorate", "Cell", "Observatory", "Network",
+              "Center", "Centre", "Office", "Committee", "Administration", "Department", "Commission", "Mission",
+              "Authority")
+
+
+def has_attribution_cue(text: str) -> bool:
+    """``ATTRIBUTION_CUE.search(text)`` found something; plain string tests for ASCII text."""
+    if not text.isascii():
+        return ATTRIBUTION_CUE.search(text) is not None
+    if ":" in text:
+        return True
+    low = text.lower()
+    if any(w in low for w in CUE_WORDS) or ("according" in low and rx(r"according\s+to").search(low)):
+        return True
+    # a report verb is a whole word: a maximal run of [A-Za-z0-9_] in ASCII text
+    return not REPORT_VERB_WORDS.isdisjoint(text.translate(ASCII_NON_WORD_TO_SPACE).split())
+
+
+def named_subject(head: str, near: int) -> "Optional[regex.Match]":
+    """``NAMED_SUBJECT``, ``NAMED_BODY`` or ``ACRONYM_SUBJECT`` before a report verb."""
+    stretch = head[near:]
+    if any(w in stretch for w in SUBJECT_NOUNS):
+        m = NAMED_SUBJECT.search(head, near)
+        if m:
+            return m
+    if any(w in stretch for w in BODY_NOUNS):
+        m = NAMED_BODY.search(head, near)
+        if m:
+            return m
+    return ACRONYM_SUBJECT.search(head, near)
+
+
 OUTLET_VOICE = regex.compile(r"\b(?:it\s+is\s+(?:noteworthy|worth\s+noting|worth\s+mentioning)|notably,)",
                              regex.IGNORECASE)
 PLACE_SCOPE_CUES = regex.compile(r"\b(?:both\s+countries|the\s+two\s+countries|the\s+region|this\s+region|"
@@ -219,11 +262,42 @@ class Sentence:
     start_char: int
     end_char: int
     paragraph: int
+    text: str  # the sentence's text, sliced once
     figures: List[Figure] = field(default_factory=list)
     total_scope: Optional[Tuple[List[str], Optional[dict]]] = None  # of a total broken down after it
     places: List[Mention] = field(default_factory=list)
     actors: List[Mention] = field(default_factory=list)
     times: List[dict] = field(default_factory=list)
+    dateline: "Optional[regex.Match] | bool" = False  # False: not matched yet (see dateline_of)
+
+
+_WORD_OF_HASH: Dict[int, str] = {}  # the vocab's hash -> string, a word at a time
+
+
+def lowercase_words(doc: Doc, hashes: List[int]) -> List[str]:
+    """The strings of the LOWER hashes; each word is looked up in the vocab once."""
+    known = _WORD_OF_HASH
+    if len(known) > 200_000:
+        known.clear()  # bounded: the cache holds words, not texts
+    missing = [h for h in set(hashes) if h not in known]
+    if missing:
+        strings = doc.vocab.strings
+        for h in missing:
+            known[h] = strings[h]
+    return [known[h] for h in hashes]
+
+
+def sentence_bounds(doc: Doc, flags: "numpy.ndarray") -> List[Tuple[int, int]]:
+    """(start, end) tokens of each sentence, as ``doc.sents`` gives them, read from the
+    SENT_START column (``doc.sents`` builds a Span per sentence)."""
+    n = len(flags)
+    if "sents" in doc.user_hooks or (n > 1 and not flags[1:].any()):
+        # a hook decides, or no boundaries at all (doc.sents raises): spaCy's own way
+        return [(s.start, s.end) for s in doc.sents]
+    if n == 0:
+        return []
+    starts = [0] + (numpy.flatnonzero(flags[1:] == 1) + 1).tolist()
+    return list(zip(starts, starts[1:] + [n]))
 
 
 class Context:
@@ -234,12 +308,12 @@ class Context:
         self.lex = lex
         # Doc.text is rebuilt from the tokens at every access: read it once
         self.text_of = doc_text(doc)
-        # token attributes in one C call each, not one Token object per token
-        columns = doc.to_array([LOWER, IDX, LENGTH]).tolist()
-        strings = doc.vocab.strings
-        self.words = [strings[row[0]] for row in columns]
-        self.token_starts = [row[1] for row in columns]
-        self.token_ends = [row[1] + row[2] for row in columns]
+        # token attributes in one C call, not one Token object per token
+        columns = doc.to_array([LOWER, IDX, LENGTH, SENT_START])
+        self.words = lowercase_words(doc, columns[:, 0].tolist())
+        starts = columns[:, 1]
+        self.token_starts = starts.tolist()
+        self.token_ends = (starts + columns[:, 2]).tolist()
         self.places = [self._mention(s) for s in spans_with(doc, places_key)]
         self.actors = [self._mention(s) for s in spans_with(doc, actors_key)]
         # token -> actor, so look-ups stay constant-time in long, dense documents
@@ -247,16 +321,19 @@ class Context:
         for a in self.actors:
             for i in range(a.start, a.end):
                 self.actor_of_token.setdefault(i, a)
-        self.about_isis = any(a.label in ISIS_NAMES for a in self.actors) or bool(set(self.words) & ISIS_WORDS)
+        self.about_isis = any(a.label in ISIS_NAMES for a in self.actors) or not ISIS_WORDS.isdisjoint(self.words)
+        times = doc._.isis_times or []
         self.time_tokens: Set[int] = set()
-        for t in doc._.isis_times or []:
+        for t in times:
             self.time_tokens.update(range(*self.tokens_of(t["start_char"], t["end_char"])))
         text = self.text_of
-        breaks = [m.start() for m in rx(r"\n").finditer(text)]
+        breaks = [m.start() for m in rx(r"\n").finditer(text)] if "\n" in text else []
         self.sentences: List[Sentence] = []
-        for i, sent in enumerate(doc.sents):
-            para = bisect.bisect_right(breaks, sent.start_char)
-            self.sentences.append(Sentence(i, sent.start, sent.end, sent.start_char, sent.end_char, para))
+        token_starts, token_ends = self.token_starts, self.token_ends
+        for i, (start, end) in enumerate(sentence_bounds(doc, columns[:, 3])):
+            start_char, end_char = token_starts[start], token_ends[end - 1]
+            para = bisect.bisect_right(breaks, start_char) if breaks else 0
+            self.sentences.append(Sentence(i, start, end, start_char, end_char, para, text[start_char:end_char]))
         sent_starts = [s.start_char for s in self.sentences]
 
         def sent_of(char: int) -> int:
@@ -266,14 +343,15 @@ class Context:
             self.sentences[sent_of(m.start_char)].places.append(m)
         for m in self.actors:
             self.sentences[sent_of(m.start_char)].actors.append(m)
-        for t in doc._.isis_times or []:
+        for t in times:
             self.sentences[sent_of(t["start_char"])].times.append(t)
         self.figures: List[Figure] = []
+        actor_of_token = self.actor_of_token
         for f in doc._.isis_figures or []:
             start, end = self.tokens_of(f["num_start"], f["end_char"])
             if start >= end:
                 continue
-            if self.actor_at(start) is not None:
+            if start in actor_of_token:
                 continue  # "Kurdistan 24": part of a name
             fig = Figure(f, start, end, sent_of(f["num_start"]))
             fig.qstart = self.tokens_of(f["start_char"], f["end_char"])[0]
@@ -749,11 +827,20 @@ DATELINE = regex.compile(r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[\w .'-]+){0,3}\s*(?:\([
 THEATRE = frozenset(["Iraq", "Syria"])
 
 
+def dateline_of(sent: Sentence) -> "Optional[regex.Match]":
+    """The sentence's dateline ("WASHINGTON, July 21 (Wire) -"), matched once per sentence."""
+    if sent.dateline is False:
+        # every dateline ends at a dash: most sentences need no match at all
+        text = sent.text
+        sent.dateline = DATELINE.match(text) if "-" in text or "–" in text or "—" in text else None
+    return sent.dateline
+
+
 def usable_places(ctx: Context, sent: Sentence) -> List[Mention]:
     """Places that say where a figure is: not a dateline, not "outside Iraq", and a
     country far from the theatre only where a locative ("in France") introduces it."""
     text = ctx.text_of
-    dateline = DATELINE.match(text[sent.start_char : sent.end_char])
+    dateline = dateline_of(sent)
     dateline_end = sent.start_char + dateline.end() if dateline else -1
     out = []
     for m in sent.places:
@@ -872,7 +959,7 @@ def resolve_place(ctx: Context, sent: Sentence, fig: Figure, state: PlaceState, 
         right = [m for m in mentions if seg_end <= m.start < hi and not attached_to_figure(ctx, sent, m, fig, mentions)]
         if right:
             return place_names(right)
-    sentence_text = ctx.text(sent.start, sent.end)
+    sentence_text = sent.text
     cue = PLACE_SCOPE_CUES.search(sentence_text)
     if cue and "region" in cue.group(0).lower() and state.last_region_place:
         return list(state.last_region_place)
@@ -889,7 +976,7 @@ def update_place_state(ctx: Context, sent: Sentence, state: PlaceState, mentions
     # where people were sent ("departed for the Jeddah 1 centre") is not where the story is
     mentions = [m for m in mentions if not DESTINATION.search(ctx.text_of[max(sent.start_char, m.start_char - 90) : m.start_char])]
     if not mentions:
-        sentence_text = ctx.text(sent.start, sent.end)
+        sentence_text = sent.text
         if COUNTRY_REF.search(sentence_text) and state.last_country:
             state.running = [state.last_country]
         return
@@ -932,7 +1019,7 @@ def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
             REPORT_VERB_BEFORE.search(before) or REPORT_VERBS.match(after.lstrip())):
         return True
     if sent.index <= 3 or t["start_char"] - sent.start_char < 60:
-        dateline = DATELINE.match(ctx.text_of[sent.start_char : sent.end_char])
+        dateline = dateline_of(sent)
         if dateline and t["start_char"] < sent.start_char + dateline.end():
             return True  # "WASHINGTON, July 21 (Wire) -": the day of the story
     if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and rx(r"\b(?:released|published|issued|statement|release|report|press\s+conference|account|site|website|"
@@ -1031,8 +1118,8 @@ class SourceState:
 
 def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
     """The asserting party of a sentence: "X said", "according to X", "X's statement"."""
-    text = ctx.text_of[sent.start_char : sent.end_char]
-    if not ATTRIBUTION_CUE.search(text):
+    text = sent.text
+    if not has_attribution_cue(text):
         return None  # most sentences: nothing to attribute, one search instead of several
     base = sent.start_char
     # ISIS is a source only where a statement is its own ("ISIS said", "according to Amaq")
@@ -1083,8 +1170,7 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
                 return before[-1].label
             if after and inverted:
                 return after[0].label
-            subject = (NAMED_SUBJECT.search(head, near) or NAMED_BODY.search(head, near)
-                       or ACRONYM_SUBJECT.search(head, near))
+            subject = named_subject(head, near)
             if subject:
                 return named_party(subject.group(1))
             if rx(r"\b(?:ministry|command|agency|office|spokes\w+)\s+(?:[A-Z][\w’'-]*\s+){0,3}$").search(head, near):
@@ -1142,16 +1228,15 @@ def outlet_name(ctx: Context, outlet: Optional[str], names: Dict[str, str]) -> O
 def quote_attributions(ctx: Context, attributions: List[Optional[str]]) -> Dict[int, Optional[str]]:
     """A quotation running over several sentences is attributed where it closes ('..." SOHR said.')."""
     out: Dict[int, Optional[str]] = {}
-    text = ctx.text_of
     for i, sent in enumerate(ctx.sentences):
-        body = text[sent.start_char : sent.end_char].lstrip()
+        body = sent.text.lstrip()
         if body[:1] not in ('"', "“") or attributions[i]:
             continue
         for j in range(i, min(len(ctx.sentences), i + 4)):
             other = ctx.sentences[j]
             if other.paragraph != sent.paragraph:
                 break
-            chunk = text[other.start_char : other.end_char]
+            chunk = other.text
             if ("”" in chunk or (j > i and '"' in chunk) or chunk.count('"') >= 2) and attributions[j]:
                 out[i] = attributions[j]
                 break
@@ -1160,11 +1245,10 @@ def quote_attributions(ctx: Context, attributions: List[Optional[str]]) -> Dict[
 
 def caption_sentences(ctx: Context) -> Set[int]:
     """Photo captions and credits: their places and dates are not the story's."""
-    text = ctx.text_of
     out: Set[int] = set()
     previous_credit = -2
     for sent in ctx.sentences:
-        chunk = text[sent.start_char : sent.end_char]
+        chunk = sent.text
         if rx(r"\b(?:Photo|Image of|Getty Images|REUTERS/|AFP/|AP/)").search(chunk):
             out.add(sent.index)
             previous_credit = sent.paragraph
@@ -1224,7 +1308,7 @@ def main_source(ctx: Context, attributions: List[Optional[str]]) -> Optional[str
 def figure_evidence(ctx: Context, sent: Sentence, fig: Figure) -> dict:
     text = ctx.text_of
     ev: dict = {
-        "sentence": text[sent.start_char : sent.end_char],
+        "sentence": sent.text,
         "sentence_start": sent.start_char,
         "sentence_end": sent.end_char,
         "figure": text[fig.data["start_char"] : fig.data["end_char"]],
@@ -1238,13 +1322,13 @@ def figure_evidence(ctx: Context, sent: Sentence, fig: Figure) -> dict:
     if span is None and fig.noun_tokens[1] > fig.noun_tokens[0]:
         span = fig.noun_tokens
     if span is not None and span[1] > span[0]:
-        s = ctx.doc[span[0] : span[1]]
-        ev.update(trigger=s.text, trigger_start=s.start_char, trigger_end=s.end_char)
+        start_char, end_char = ctx.token_starts[span[0]], ctx.token_ends[span[1] - 1]
+        ev.update(trigger=text[start_char:end_char], trigger_start=start_char, trigger_end=end_char)
     return ev
 
 
 def is_headline(ctx: Context, sent: Sentence) -> bool:
-    text = ctx.text_of[sent.start_char : sent.end_char].strip()
+    text = sent.text.strip()
     return bool(text) and text[-1] not in ".!?\"”’'" and sent.index < 6
 
 
@@ -1330,7 +1414,7 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
     for sent in ctx.sentences:
         mentions = usable_places(ctx, sent)
         times = period_times(ctx, sent)
-        sentence_text = ctx.text_of[sent.start_char : sent.end_char]
+        sentence_text = sent.text
         if sent.index in captions:
             continue
         attributed = resolve_actor_source(first_pass[sent.index], main) if first_pass[sent.index] else None
