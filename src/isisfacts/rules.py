@@ -39,6 +39,38 @@ from .times import shift_months
 # ---------------------------------------------------------------------------
 # Words of the rules that are grammar rather than domain: they stay in code.
 
+class Guarded:
+    """A compiled pattern behind a cheap necessary condition.
+
+    Every match of the pattern holds one of ``literals``; text holding none cannot
+    match, and the (much slower) pattern is not run. For a case-insensitive pattern the
+    text is compared lower-cased, which is exact for ASCII text only: other text always
+    runs the pattern. The results are the pattern's own.
+    """
+
+    def __init__(self, pattern: "regex.Pattern", literals: Sequence[str]):
+        self.pattern = pattern
+        self.ignorecase = bool(pattern.flags & regex.IGNORECASE)
+        assert not self.ignorecase or all(w == w.lower() for w in literals)
+        self.literals = tuple(literals)
+
+    def possible(self, text: str) -> bool:
+        if self.ignorecase:
+            if not text.isascii():
+                return True
+            text = text.lower()
+        for literal in self.literals:
+            if literal in text:
+                return True
+        return False
+
+    def search(self, text: str, pos: int = 0) -> "Optional[regex.Match]":
+        return self.pattern.search(text, pos) if self.possible(text[pos:] if pos else text) else None
+
+    def finditer(self, text: str) -> "List[regex.Match]":
+        return list(self.pattern.finditer(text)) if self.possible(text) else []
+
+
 AUX = frozenset("were was are is be been being have has had also reportedly allegedly already later "
                 "subsequently all both so far still now currently reported confirmed believed said "
                 "to thought known likely either respectively were'nt".split())
@@ -113,6 +145,13 @@ def has_attribution_cue(text: str) -> bool:
     low = text.lower()
     if any(w in low for w in CUE_WORDS) or ("according" in low and rx(r"according\s+to").search(low)):
         return True
+    return may_hold_report_verb(text)
+
+
+def may_hold_report_verb(text: str) -> bool:
+    """False only when ``REPORT_VERBS`` finds nothing in ``text``."""
+    if not text.isascii():
+        return True
     # a report verb is a whole word: a maximal run of [A-Za-z0-9_] in ASCII text
     return not REPORT_VERB_WORDS.isdisjoint(text.translate(ASCII_NON_WORD_TO_SPACE).split())
 
@@ -131,20 +170,21 @@ def named_subject(head: str, near: int) -> "Optional[regex.Match]":
     return ACRONYM_SUBJECT.search(head, near)
 
 
-OUTLET_VOICE = regex.compile(r"\b(?:it\s+is\s+(?:noteworthy|worth\s+noting|worth\s+mentioning)|notably,)",
-                             regex.IGNORECASE)
-PLACE_SCOPE_CUES = regex.compile(r"\b(?:both\s+countries|the\s+two\s+countries|the\s+region|this\s+region|"
-                                 r"that\s+region|the\s+area|the\s+same\s+region)\b", regex.IGNORECASE)
-COUNTRY_REF = regex.compile(r"\bthe\s+country(?:'s|’s)?\b", regex.IGNORECASE)
-BETWEEN_PLACES = regex.compile(r"\bbetween\s+(?:[\w-]+\s+){0,3}?(?:and\s+)?$", regex.IGNORECASE)
-NOT_HERE = regex.compile(r"(?:outside|beyond|outside\s+of)\s+(?:the\s+)?$", regex.IGNORECASE)
+OUTLET_VOICE = Guarded(regex.compile(r"\b(?:it\s+is\s+(?:noteworthy|worth\s+noting|worth\s+mentioning)|notably,)",
+                                     regex.IGNORECASE), ["worth", "notably,"])
+PLACE_SCOPE_CUES = Guarded(regex.compile(r"\b(?:both\s+countries|the\s+two\s+countries|the\s+region|this\s+region|"
+                                         r"that\s+region|the\s+area|the\s+same\s+region)\b", regex.IGNORECASE),
+                           ["countries", "region", "area"])
+COUNTRY_REF = Guarded(regex.compile(r"\bthe\s+country(?:'s|’s)?\b", regex.IGNORECASE), ["country"])
+BETWEEN_PLACES = Guarded(regex.compile(r"\bbetween\s+(?:[\w-]+\s+){0,3}?(?:and\s+)?$", regex.IGNORECASE), ["between"])
+NOT_HERE = Guarded(regex.compile(r"(?:outside|beyond|outside\s+of)\s+(?:the\s+)?$", regex.IGNORECASE), ["outside", "beyond"])
 DESTINATION = regex.compile(
     r"\b(?:to|towards|for)\s+(?:the\s+)?(?:[\w-]+\s*,\s*)*$"
     r"|\b(?:departed|left|headed|transferred|moved|taken|returned|sent|bused|flown|brought)\s+(?:back\s+)?(?:for|to)\s+[^.;]*$",
     regex.IGNORECASE)
 FAMILIES_AFTER = regex.compile(r"^\s*(?:and|,)\s+(?:their\s+|his\s+)?famil", regex.IGNORECASE)
-TOTAL_REFERENCE = regex.compile(r"^\W*(?:the|this)\s+(?:figure|toll|tally|number|total|balance|death\s+toll)\b",
-                                regex.IGNORECASE)
+TOTAL_REFERENCE = Guarded(regex.compile(r"^\W*(?:the|this)\s+(?:figure|toll|tally|number|total|balance|death\s+toll)\b",
+                                        regex.IGNORECASE), ["figure", "toll", "tally", "number", "total", "balance"])
 FOREIGN = frozenset("us u.s. american america coalition foreign international french british german "
                     "italian australian canadian dutch spanish norwegian danish nato western allied "
                     "u.s.-led us-led".split())
@@ -167,13 +207,15 @@ class Compiled:
 
     def lookup(self, table: Dict[Tuple[str, ...], str], words: Sequence[str], i: int) -> Tuple[Optional[str], int]:
         """The longest entry of ``table`` starting at word ``i``: (class, length) or (None, 0)."""
-        longest = self.longest_from.get(words[i], 1)
-        for n in range(min(longest, len(words) - i), 1, -1):
-            cls = table.get(tuple(words[i : i + n]))
-            if cls is not None:
-                return cls, n
-        cls = table.get((words[i],))
-        return (cls, 1) if cls is not None else (None, 0)
+        word = words[i]
+        longest = self.longest_from.get(word)
+        if longest is not None:  # most words start no multi-word entry
+            for n in range(min(longest, len(words) - i), 1, -1):
+                cls = table.get(tuple(words[i : i + n]))
+                if cls is not None:
+                    return cls, n
+        cls = table.get((word,))
+        return (cls, 1) if cls is not None else NOTHING
 
     def metric(self, noun: Optional[str], event: Optional[str]) -> Optional[str]:
         fallback = None
@@ -186,6 +228,9 @@ class Compiled:
             elif want == (event or "none"):
                 return rule["metric"]
         return fallback
+
+
+NOTHING: Tuple[None, int] = (None, 0)
 
 
 @functools.lru_cache(maxsize=16)
@@ -506,14 +551,16 @@ def left_event(ctx: Context, fig: Figure, sent: Sentence) -> Optional[Tuple[str,
     The last item says whether it stands right before the figure (a strong cue).
     """
     words = ctx.words
+    event_class, longest_from = ctx.lex.event_class, ctx.lex.longest_from
     i = fig.start - 1
     lowest = max(sent.start, fig.start - 14)
     while i >= lowest:
         w = words[i]
         if w in CLAUSE_BREAKS and w not in ("while",):
             return None
-        for n in range(min(ctx.lex.max_len, fig.start - i), 0, -1):
-            ev = ctx.lex.event_class.get(tuple(words[i : i + n]))
+        # no entry is longer than the longest one starting with this word
+        for n in range(min(longest_from.get(w, 1), fig.start - i), 0, -1):
+            ev = event_class.get(tuple(words[i : i + n]))
             if ev is not None:
                 between = words[i + n : fig.start]
                 return ev, i, i + n, all(b in LEFT_FILLER for b in between)
@@ -525,8 +572,9 @@ def context_event(ctx: Context, fig: Figure, sent: Sentence) -> Optional[Tuple[s
     """Held-in-custody and in-camp contexts anywhere near the figure."""
     words = ctx.words
     for i in range(max(sent.start, fig.start - 10), min(sent.end, fig.noun_end + 12)):
-        if words[i] in ("camp", "camps", "prison", "prisons", "jail", "jails") or \
-                words[i : i + 2] == ["detention", "facilities"] or words[i : i + 2] == ["detention", "centers"]:
+        w = words[i]
+        if w in ("camp", "camps", "prison", "prisons", "jail", "jails") or \
+                w == "detention" and words[i + 1 : i + 2] in (["facilities"], ["centers"]):
             return "held", i, i + 1
     return None
 
@@ -579,7 +627,8 @@ PARTITIVE_PREDICATE = regex.compile(
     r"\s+of\s+(?:(?:the|those|these)\s+(?:[\w-]+\s+){0,2}?(dead|killed|slain|detainees|detained|arrested|captured|suspects|"
     r"prisoners)(?:\s+[\w-]+){0,3}?|(them|those))\s+(?:were|are|was|included|include)\s+([^.;]{0,60})",
     regex.IGNORECASE)
-FIGURE_REFERENCE = regex.compile(r"\b(?:the|that|this)\s+(?:figure|total|tally|toll|number|count)\b[^.;]{0,30}$", regex.IGNORECASE)
+FIGURE_REFERENCE = Guarded(regex.compile(r"\b(?:the|that|this)\s+(?:figure|total|tally|toll|number|count)\b[^.;]{0,30}$",
+                                         regex.IGNORECASE), ["figure", "total", "tally", "toll", "number", "count"])
 
 
 def left_noun(ctx: Context, fig: Figure, sent: Sentence) -> Optional[str]:
@@ -1149,7 +1198,7 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
         if owner and rx(r"(?:’s|'s)?\s+(?:statement|release|press\s+release|report|strike\s+(?:summary|report)|update)").match(follows) \
                 and rx(r"\b(?:in|from|to)\s+(?:the|a|an)\s+$").search(ahead) and a.label not in ISIS_NAMES:
             return a.label
-    verbs = list(REPORT_VERBS.finditer(text))
+    verbs = list(REPORT_VERBS.finditer(text)) if may_hold_report_verb(text) else []
     if verbs:
         for v in verbs:
             vchar = base + v.start()
@@ -1175,7 +1224,7 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
                 return named_party(subject.group(1))
             if rx(r"\b(?:ministry|command|agency|office|spokes\w+)\s+(?:[A-Z][\w’'-]*\s+){0,3}$").search(head, near):
                 return "__previous__"  # "ministry spokesman Karwan Hassan told Rudaw"
-    if rx(r"(?:statement|report|release|data|figures)\s+(?:\w+\s+){0,2}(?:showed|shows|said|says|states|stated|mentioned|indicates)", regex.IGNORECASE).search(text):
+    if DOCUMENT_SAYS.search(text):
         return "__previous__"
     headline = rx(r":\s*([A-Z][\w-]+)\s*$").search(text.strip())
     if headline:
@@ -1187,8 +1236,11 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
     return None
 
 
-KNOWN_AS = regex.compile(r"\b(?:(?:formally|officially|also|better|formerly)\s+known\s+as|known\s+(?:formally|officially)\s+as)\b",
-                         regex.IGNORECASE)
+DOCUMENT_SAYS = Guarded(regex.compile(r"(?:statement|report|release|data|figures)\s+(?:\w+\s+){0,2}"
+                                      r"(?:showed|shows|said|says|states|stated|mentioned|indicates)", regex.IGNORECASE),
+                        ["statement", "report", "release", "data", "figures"])
+KNOWN_AS = Guarded(regex.compile(r"\b(?:(?:formally|officially|also|better|formerly)\s+known\s+as|"
+                                 r"known\s+(?:formally|officially)\s+as)\b", regex.IGNORECASE), ["known"])
 
 
 def known_as(ctx: Context) -> Dict[str, str]:
@@ -1243,13 +1295,17 @@ def quote_attributions(ctx: Context, attributions: List[Optional[str]]) -> Dict[
     return out
 
 
+CAPTION_CUE = Guarded(regex.compile(r"\b(?:Photo|Image of|Getty Images|REUTERS/|AFP/|AP/)"),
+                      ["Photo", "Image of", "Getty Images", "REUTERS/", "AFP/", "AP/"])
+
+
 def caption_sentences(ctx: Context) -> Set[int]:
     """Photo captions and credits: their places and dates are not the story's."""
     out: Set[int] = set()
     previous_credit = -2
     for sent in ctx.sentences:
         chunk = sent.text
-        if rx(r"\b(?:Photo|Image of|Getty Images|REUTERS/|AFP/|AP/)").search(chunk):
+        if CAPTION_CUE.search(chunk):
             out.add(sent.index)
             previous_credit = sent.paragraph
         elif sent.paragraph == previous_credit + 1 and not sent.figures and len(ctx.sentences) > 8:
