@@ -23,12 +23,14 @@ import bisect
 import datetime as dt
 import functools
 import json
+import operator
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import numpy
 import regex
 from spacy.attrs import IDX, LENGTH, LOWER, SENT_START
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from .extensions import doc_text
@@ -322,27 +324,45 @@ _WORD_OF_HASH: Dict[int, str] = {}  # the vocab's hash -> string, a word at a ti
 def lowercase_words(doc: Doc, hashes: List[int]) -> List[str]:
     """The strings of the LOWER hashes; each word is looked up in the vocab once."""
     known = _WORD_OF_HASH
-    if len(known) > 200_000:
-        known.clear()  # bounded: the cache holds words, not texts
-    missing = [h for h in set(hashes) if h not in known]
-    if missing:
+    try:
+        return list(map(known.__getitem__, hashes))
+    except KeyError:  # a word not seen before
+        if len(known) > 200_000:
+            known.clear()  # bounded: the cache holds words, not texts
         strings = doc.vocab.strings
-        for h in missing:
+        for h in set(hashes).difference(known):
             known[h] = strings[h]
-    return [known[h] for h in hashes]
+        return list(map(known.__getitem__, hashes))
 
 
 def sentence_bounds(doc: Doc, flags: "numpy.ndarray") -> List[Tuple[int, int]]:
     """(start, end) tokens of each sentence, as ``doc.sents`` gives them, read from the
     SENT_START column (``doc.sents`` builds a Span per sentence)."""
     n = len(flags)
-    if "sents" in doc.user_hooks or (n > 1 and not flags[1:].any()):
+    starts = numpy.flatnonzero(flags == 1).tolist()
+    if starts and starts[0] == 0:
+        del starts[0]
+    if "sents" in doc.user_hooks or (not starts and n > 1 and not flags[1:].any()):
         # a hook decides, or no boundaries at all (doc.sents raises): spaCy's own way
         return [(s.start, s.end) for s in doc.sents]
     if n == 0:
         return []
-    starts = [0] + (numpy.flatnonzero(flags[1:] == 1) + 1).tolist()
+    starts.insert(0, 0)
     return list(zip(starts, starts[1:] + [n]))
+
+
+_MENTION_ATTRIBUTES: Dict[Tuple[int, int], Tuple[str, str, Optional[str], Optional[str]]] = {}
+
+
+def mention(span: Span, strings: "StringStore") -> Mention:
+    """A tagged span as plain data; label and attributes are read once per (label, kb_id)."""
+    key = (span.label, span.kb_id)
+    attributes = _MENTION_ATTRIBUTES.get(key)
+    if attributes is None:
+        if len(_MENTION_ATTRIBUTES) > 100_000:
+            _MENTION_ATTRIBUTES.clear()
+        attributes = _MENTION_ATTRIBUTES[key] = (strings[span.label], *split_attributes(span))
+    return Mention(span.start, span.end, span.start_char, span.end_char, *attributes)
 
 
 class Context:
@@ -355,12 +375,13 @@ class Context:
         self.text_of = doc_text(doc)
         # token attributes in one C call, not one Token object per token
         columns = doc.to_array([LOWER, IDX, LENGTH, SENT_START])
-        self.words = lowercase_words(doc, columns[:, 0].tolist())
-        starts = columns[:, 1]
-        self.token_starts = starts.tolist()
-        self.token_ends = (starts + columns[:, 2]).tolist()
-        self.places = [self._mention(s) for s in spans_with(doc, places_key)]
-        self.actors = [self._mention(s) for s in spans_with(doc, actors_key)]
+        hashes, token_starts, lengths = columns[:, :3].T.tolist()
+        self.words = lowercase_words(doc, hashes)
+        self.token_starts = token_starts
+        self.token_ends = token_ends = list(map(operator.add, token_starts, lengths))
+        strings = doc.vocab.strings
+        self.places = [mention(span, strings) for span in spans_with(doc, places_key)]
+        self.actors = [mention(span, strings) for span in spans_with(doc, actors_key)]
         # token -> actor, so look-ups stay constant-time in long, dense documents
         self.actor_of_token: Dict[int, Mention] = {}
         for a in self.actors:
@@ -374,7 +395,6 @@ class Context:
         text = self.text_of
         breaks = [m.start() for m in rx(r"\n").finditer(text)] if "\n" in text else []
         self.sentences: List[Sentence] = []
-        token_starts, token_ends = self.token_starts, self.token_ends
         for i, (start, end) in enumerate(sentence_bounds(doc, columns[:, 3])):
             start_char, end_char = token_starts[start], token_ends[end - 1]
             para = bisect.bisect_right(breaks, start_char) if breaks else 0
@@ -402,11 +422,6 @@ class Context:
             fig.qstart = self.tokens_of(f["start_char"], f["end_char"])[0]
             self.sentences[fig.sent].figures.append(fig)
             self.figures.append(fig)
-
-    @staticmethod
-    def _mention(span: Span) -> Mention:
-        kind, country, parent = split_attributes(span)
-        return Mention(span.start, span.end, span.start_char, span.end_char, span.label_, kind, country, parent)
 
     def tokens_of(self, start_char: int, end_char: int) -> Tuple[int, int]:
         """The tokens covering a character span (as ``char_span(..., "expand")``)."""
