@@ -101,7 +101,7 @@ SPEECH_VERBS = frozenset("said says added stated noted explained stressed wrote 
 ATTRIBUTION_CUE = regex.compile(
     REPORT_VERBS.pattern + r"|(?i:according\s+to|statement|release|report|summary|data|figures|:)")
 REPORT_VERB_BEFORE = regex.compile(REPORT_VERBS.pattern + r"\s+(?:(?:late|early)\s+)?(?:on\s+)?$")
-ACCORDING_TO = regex.compile(r"\baccording\s+to\b", regex.IGNORECASE)
+ACCORDING_TO = Guarded(regex.compile(r"\baccording\s+to\b", regex.IGNORECASE), ["according"])
 PRONOUN_SUBJECT = regex.compile(
     r"(?:^|[,;]\s*|\b(?:and|but)\s+)(?:he|she|they|it|we|the\s+(?:statement|release|report|command|ngo|monitor|ministry|"
     r"officials?|spokes(?:man|woman|person)|summary|agency|observatory|group|military|army|task\s+force))\s+(?:also\s+)?$",
@@ -158,11 +158,45 @@ def may_hold_report_verb(text: str) -> bool:
     return not REPORT_VERB_WORDS.isdisjoint(text.translate(ASCII_NON_WORD_TO_SPACE).split())
 
 
+ASCII_SPACE = frozenset(" \t\n\r\x0b\x0c")  # white space to every pattern
+PRONOUN_ENDINGS = ("he", "they", "it", "we", "statement", "release", "report", "command", "ngo", "monitor", "ministry",
+                   "official", "officials", "man", "woman", "person", "summary", "agency", "observatory", "group",
+                   "military", "army", "force", "also")
+
+
+def pronoun_subject(head: str, near: int) -> bool:
+    """``PRONOUN_SUBJECT`` ends ``head`` (searched from ``near``): "..., he", "the spokesman"."""
+    if head.isascii():
+        # a match ends with its subject word, white space, maybe "also" and white space
+        if not head[-1:].isspace():
+            return False
+        words = head[-40:].lower().split()
+        if words and not words[-1].endswith(PRONOUN_ENDINGS):
+            return False
+    return PRONOUN_SUBJECT.search(head, near) is not None
+
+
+def words_back(text: str, i: int, count: int, floor: int) -> int:
+    """The start of the word ``count`` words before the one at ``i`` (words split at
+    ASCII white space), not before ``floor``."""
+    for k in range(count + 1):
+        while i > floor and text[i - 1] not in ASCII_SPACE:
+            i -= 1
+        if k == count:
+            break
+        while i > floor and text[i - 1] in ASCII_SPACE:
+            i -= 1
+    return i
+
+
 def named_subject(head: str, near: int) -> "Optional[regex.Match]":
     """``NAMED_SUBJECT``, ``NAMED_BODY`` or ``ACRONYM_SUBJECT`` before a report verb."""
     stretch = head[near:]
-    if any(w in stretch for w in SUBJECT_NOUNS):
-        m = NAMED_SUBJECT.search(head, near)
+    found = [i for i in (stretch.find(w) for w in SUBJECT_NOUNS) if i >= 0]
+    if found:
+        # a NAMED_SUBJECT match starts at most two words before its noun: searching from
+        # there finds the same match, without trying every position before
+        m = NAMED_SUBJECT.search(head, words_back(head, near + min(found), 2, near))
         if m:
             return m
     if any(w in stretch for w in BODY_NOUNS):
@@ -1206,12 +1240,12 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
         named = rx(r"\s+(?:the\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})").match(text[m.end() :])
         if named:
             return named_party(named.group(1))
-    owner = rx(r"\b(?:in|from)\s+(?:the|a|an|its)\s+").search(text)
     for a in sent.actors:
         follows = text[a.end_char - base : a.end_char - base + 30]
         ahead = text[max(0, a.start_char - base - 12) : a.start_char - base]
-        if owner and rx(r"(?:’s|'s)?\s+(?:statement|release|press\s+release|report|strike\s+(?:summary|report)|update)").match(follows) \
-                and rx(r"\b(?:in|from|to)\s+(?:the|a|an)\s+$").search(ahead) and a.label not in ISIS_NAMES:
+        if rx(r"(?:’s|'s)?\s+(?:statement|release|press\s+release|report|strike\s+(?:summary|report)|update)").match(follows) \
+                and rx(r"\b(?:in|from|to)\s+(?:the|a|an)\s+$").search(ahead) and a.label not in ISIS_NAMES \
+                and rx(r"\b(?:in|from)\s+(?:the|a|an|its)\s+").search(text):
             return a.label
     verbs = list(REPORT_VERBS.finditer(text)) if may_hold_report_verb(text) else []
     if verbs:
@@ -1220,7 +1254,7 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
             head = text[: v.start()]
             # the subject patterns end at the verb: search only the stretch before it
             near = max(0, len(head) - 160)
-            if PRONOUN_SUBJECT.search(head, near):
+            if pronoun_subject(head, near):
                 return "__previous__"  # "..., he said", "the spokesman told"
             # "X said": the actor right before the verb, or in an appositive before it
             # ("Kurilla, commander of CENTCOM, said"); "said X": the one right after
@@ -1241,7 +1275,7 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
                 return "__previous__"  # "ministry spokesman Karwan Hassan told Rudaw"
     if DOCUMENT_SAYS.search(text):
         return "__previous__"
-    headline = rx(r":\s*([A-Z][\w-]+)\s*$").search(text.strip())
+    headline = rx(r":\s*([A-Z][\w-]+)\s*$").search(text.strip()) if ":" in text else None
     if headline:
         for a in sent.actors:
             if a.label == headline.group(1) or ctx.text_of[a.start_char : a.end_char] == headline.group(1):
