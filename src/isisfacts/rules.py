@@ -69,6 +69,9 @@ class Guarded:
     def search(self, text: str, pos: int = 0) -> "Optional[regex.Match]":
         return self.pattern.search(text, pos) if self.possible(text[pos:] if pos else text) else None
 
+    def match(self, text: str) -> "Optional[regex.Match]":
+        return self.pattern.match(text) if self.possible(text) else None
+
     def finditer(self, text: str) -> "List[regex.Match]":
         return list(self.pattern.finditer(text)) if self.possible(text) else []
 
@@ -128,7 +131,8 @@ GENERIC_SOURCES = regex.compile(
 REPORT_VERB_WORDS = frozenset(REPORT_VERBS.pattern[len(r"\b(?:") : -len(r")\b")].split("|"))
 assert all(w.isalpha() for w in REPORT_VERB_WORDS)
 CUE_WORDS = ("statement", "release", "report", "summary", "data", "figures")  # ATTRIBUTION_CUE's, lower-case
-ASCII_NON_WORD_TO_SPACE = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")})
+REPORT_VERB_BYTES = frozenset(w.encode("ascii") for w in REPORT_VERB_WORDS)
+ASCII_NON_WORD_TO_SPACE = bytes(c if chr(c).isalnum() or chr(c) == "_" else 32 for c in range(256))  # a bytes table
 # literals every NAMED_SUBJECT / NAMED_BODY match holds
 SUBJECT_NOUNS = ("official", "authorities", "source", "officer", "commander", "monitors", "activists", "media",
                  "police", "ministry", "army", "military", "government", "witnesses", "residents", "doctors",
@@ -138,16 +142,21 @@ BODY_NOUNS = ("Command", "Ministry", "Service", "Agency", "Council", "Directorat
               "Authority")
 
 
-def has_attribution_cue(text: str) -> bool:
-    """``ATTRIBUTION_CUE.search(text)`` found something; plain string tests for ASCII text."""
+def has_attribution_cue(text: str, holds_report_verb: bool) -> bool:
+    """``ATTRIBUTION_CUE.search(text)`` found something; plain string tests for ASCII text.
+
+    ``holds_report_verb``: what :func:`may_hold_report_verb` said of ``text``."""
     if not text.isascii():
         return ATTRIBUTION_CUE.search(text) is not None
     if ":" in text:
         return True
     low = text.lower()
-    if any(w in low for w in CUE_WORDS) or ("according" in low and rx(r"according\s+to").search(low)):
+    for word in CUE_WORDS:
+        if word in low:
+            return True
+    if "according" in low and rx(r"according\s+to").search(low):
         return True
-    return may_hold_report_verb(text)
+    return holds_report_verb
 
 
 def may_hold_report_verb(text: str) -> bool:
@@ -155,7 +164,8 @@ def may_hold_report_verb(text: str) -> bool:
     if not text.isascii():
         return True
     # a report verb is a whole word: a maximal run of [A-Za-z0-9_] in ASCII text
-    return not REPORT_VERB_WORDS.isdisjoint(text.translate(ASCII_NON_WORD_TO_SPACE).split())
+    # (bytes.translate is several times faster than str.translate)
+    return not REPORT_VERB_BYTES.isdisjoint(text.encode("ascii").translate(ASCII_NON_WORD_TO_SPACE).split())
 
 
 ASCII_SPACE = frozenset(" \t\n\r\x0b\x0c")  # white space to every pattern
@@ -218,6 +228,26 @@ DESTINATION = regex.compile(
     r"\b(?:to|towards|for)\s+(?:the\s+)?(?:[\w-]+\s*,\s*)*$"
     r"|\b(?:departed|left|headed|transferred|moved|taken|returned|sent|bused|flown|brought)\s+(?:back\s+)?(?:for|to)\s+[^.;]*$",
     regex.IGNORECASE)
+DESTINATION_VERBS = ("departed", "left", "headed", "transferred", "moved", "taken", "returned", "sent", "bused",
+                     "flown", "brought")
+
+
+def leads_to_destination(before: str) -> bool:
+    """``DESTINATION.search(before)``: the text before a place makes it a destination."""
+    if before.isascii():
+        # the first alternative ends at "to"/"towards"/"for"/"the" and white space, or at a comma
+        # ("to Raqqa, Deir ez-Zor, "); the second holds one of its verbs
+        low = before.lower()
+        stripped = low.rstrip()
+        if not (stripped.endswith(",") or len(stripped) < len(low) and stripped.endswith(("to", "towards", "for", "the"))):
+            for verb in DESTINATION_VERBS:
+                if verb in low:
+                    break
+            else:
+                return False
+    return DESTINATION.search(before) is not None
+
+
 FAMILIES_AFTER = regex.compile(r"^\s*(?:and|,)\s+(?:their\s+|his\s+)?famil", regex.IGNORECASE)
 TOTAL_REFERENCE = Guarded(regex.compile(r"^\W*(?:the|this)\s+(?:figure|toll|tally|number|total|balance|death\s+toll)\b",
                                         regex.IGNORECASE), ["figure", "toll", "tally", "number", "total", "balance"])
@@ -985,7 +1015,7 @@ def not_destination(ctx: Context, sent: Sentence, fig: Figure, mentions: List[Me
     if fig.metric != "repatriated":
         return mentions
     text = ctx.text_of
-    return [m for m in mentions if not DESTINATION.search(text[max(sent.start_char, m.start_char - 90) : m.start_char])]
+    return [m for m in mentions if not leads_to_destination(text[max(sent.start_char, m.start_char - 90) : m.start_char])]
 
 
 ATTACHING = frozenset("in from at of the across inside near and , 's ’s".split())
@@ -1070,16 +1100,19 @@ def resolve_place(ctx: Context, sent: Sentence, fig: Figure, state: PlaceState, 
     return list(state.running)
 
 
+OPENING_PLACE = Guarded(regex.compile(r"\W*(?:in|across)\s+", regex.IGNORECASE), ["in", "across"])
+
+
 def update_place_state(ctx: Context, sent: Sentence, state: PlaceState, mentions: List[Mention]) -> None:
     # where people were sent ("departed for the Jeddah 1 centre") is not where the story is
-    mentions = [m for m in mentions if not DESTINATION.search(ctx.text_of[max(sent.start_char, m.start_char - 90) : m.start_char])]
+    mentions = [m for m in mentions if not leads_to_destination(ctx.text_of[max(sent.start_char, m.start_char - 90) : m.start_char])]
     if not mentions:
         sentence_text = sent.text
         if COUNTRY_REF.search(sentence_text) and state.last_country:
             state.running = [state.last_country]
         return
     text = ctx.text_of
-    opening = rx(r"\W*(?:in|across)\s+", regex.IGNORECASE).match(text[sent.start_char : sent.start_char + 12])
+    opening = OPENING_PLACE.match(text[sent.start_char : sent.start_char + 12])
     camps = [m.label for m in mentions if m.kind == "camp"]
     if camps:
         state.last_camps = list(dict.fromkeys(camps))
@@ -1217,7 +1250,8 @@ class SourceState:
 def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
     """The asserting party of a sentence: "X said", "according to X", "X's statement"."""
     text = sent.text
-    if not has_attribution_cue(text):
+    holds_report_verb = may_hold_report_verb(text)
+    if not has_attribution_cue(text, holds_report_verb):
         return None  # most sentences: nothing to attribute, one search instead of several
     base = sent.start_char
     # ISIS is a source only where a statement is its own ("ISIS said", "according to Amaq")
@@ -1247,7 +1281,7 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
                 and rx(r"\b(?:in|from|to)\s+(?:the|a|an)\s+$").search(ahead) and a.label not in ISIS_NAMES \
                 and rx(r"\b(?:in|from)\s+(?:the|a|an|its)\s+").search(text):
             return a.label
-    verbs = list(REPORT_VERBS.finditer(text)) if may_hold_report_verb(text) else []
+    verbs = list(REPORT_VERBS.finditer(text)) if holds_report_verb else []
     if verbs:
         for v in verbs:
             vchar = base + v.start()
