@@ -1551,6 +1551,8 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
         return []
     lex = triggers if isinstance(triggers, Compiled) else compile_triggers(triggers)
     ctx = Context(doc, lex, actors_key, places_key)
+    if not ctx.figures:
+        return []  # every figure was part of a name
     reference = published
     if reference is None and doc._.reference_date:
         reference = dt.date.fromisoformat(doc._.reference_date)
@@ -1567,12 +1569,14 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
     prev_person: Optional[Figure] = None
     previous_sentence: Optional[Sentence] = None
     total_sentence: Optional[Sentence] = None  # the last sentence with figures that is not a list item
-    for sent in ctx.sentences:
+    # what the sentences after the last figure say changes nothing: stop there
+    last_with_figures = max(f.sent for f in ctx.figures)
+    for sent in ctx.sentences[: last_with_figures + 1]:
+        if sent.index in captions:
+            continue
         mentions = usable_places(ctx, sent)
         times = period_times(ctx, sent)
         sentence_text = sent.text
-        if sent.index in captions:
-            continue
         attributed = resolve_actor_source(first_pass[sent.index], main) if first_pass[sent.index] else None
         attributed = attributed or quoted.get(sent.index)
         if OUTLET_VOICE.search(sentence_text):
