@@ -284,6 +284,7 @@ class Compiled:
     metric_kind: Dict[str, str]
     max_len: int
     longest_from: Dict[str, int] = field(default_factory=dict)  # first word -> longest entry it starts
+    metric_of: Dict[Tuple[Optional[str], Optional[str]], Optional[str]] = field(default_factory=dict)  # memo
 
     def lookup(self, table: Dict[Tuple[str, ...], str], words: Sequence[str], i: int) -> Tuple[Optional[str], int]:
         """The longest entry of ``table`` starting at word ``i``: (class, length) or (None, 0)."""
@@ -298,6 +299,15 @@ class Compiled:
         return (cls, 1) if cls is not None else NOTHING
 
     def metric(self, noun: Optional[str], event: Optional[str]) -> Optional[str]:
+        """The metric of the first rule for (noun, event), else of the noun's rule without event."""
+        key = (noun, event)
+        try:
+            return self.metric_of[key]
+        except KeyError:
+            metric = self.metric_of[key] = self._metric(noun, event)
+            return metric
+
+    def _metric(self, noun: Optional[str], event: Optional[str]) -> Optional[str]:
         fallback = None
         for rule in self.rules:
             if rule["noun"] != noun:
@@ -724,6 +734,16 @@ FIGURE_REFERENCE = Guarded(regex.compile(r"\b(?:the|that|this)\s+(?:figure|total
                                          regex.IGNORECASE), ["figure", "total", "tally", "toll", "number", "count"])
 
 
+def partitive_predicate(text: str, at: int) -> "Optional[regex.Match]":
+    """``PARTITIVE_PREDICATE.match(text, at)``; in ASCII text it needs white space and "of" first."""
+    window = text[at : at + 40]
+    if window.isascii():
+        rest = window.lstrip()
+        if rest and (len(rest) == len(window) or rest[:2].lower() != "of"):
+            return None
+    return PARTITIVE_PREDICATE.match(text, at)
+
+
 def left_noun(ctx: Context, fig: Figure, sent: Sentence) -> Optional[str]:
     """An elided figure's noun named before it: "Returns numbered 324", "the number of terrorists arrested ... 520"."""
     words, lex = ctx.words, ctx.lex
@@ -821,7 +841,7 @@ def decide_event(ctx: Context, sent: Sentence, k: int, fig: Figure, ante: Option
 
 def refine_noun(ctx: Context, sent: Sentence, fig: Figure, prev_person: Optional[Figure]) -> Optional[str]:
     """The noun class the metric is read from, once the context is known; None: no claim."""
-    part = PARTITIVE_PREDICATE.match(ctx.text_of, fig.data["end_char"])
+    part = partitive_predicate(ctx.text_of, fig.data["end_char"])
     if part and (part.group(1) or prev_person is not None and prev_person.event):
         # "four of the dead were senior ISIS leaders", "Two of the detainees were the cell's commanders",
         # "four of them were senior leaders" (of those just counted)
