@@ -65,7 +65,8 @@ class ClaimResolver(Component):
         self.extra_triggers = merge_triggers(self.extra_triggers, extra)
 
     def __call__(self, doc: Doc) -> Doc:
-        if doc._.isis_figures is None:
+        underscore = doc._  # each ``doc._`` builds an accessor object: build one
+        if underscore.isis_figures is None:
             raise ValueError(
                 f"{self.name}: the doc has no figures; add the 'isis_numbers' component "
                 "(and 'isis_times') before it, or build the pipeline with isisfacts.load()"
@@ -79,7 +80,7 @@ class ClaimResolver(Component):
             places_key=self.places_key,
             actor_names=self.actor_names(),
         )
-        doc._.claim_dicts = claims
+        underscore.claim_dicts = claims
         forget_text(doc)
         return doc
 

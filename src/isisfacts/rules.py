@@ -430,7 +430,7 @@ def sentence_bounds(doc: Doc, flags: "numpy.ndarray") -> List[Tuple[int, int]]:
     starts = numpy.flatnonzero(flags == 1).tolist()
     if starts and starts[0] == 0:
         del starts[0]
-    if "sents" in doc.user_hooks or (not starts and n > 1 and not flags[1:].any()):
+    if "sents" in doc.user_hooks or (not starts and n > 1 and flags[1] == 0 and not flags[1:].any()):
         # a hook decides, or no boundaries at all (doc.sents raises): spaCy's own way
         return [(s.start, s.end) for s in doc.sents]
     if n == 0:
@@ -476,7 +476,8 @@ class Context:
             for i in range(a.start, a.end):
                 self.actor_of_token.setdefault(i, a)
         self.about_isis = any(a.label in ISIS_NAMES for a in self.actors) or not ISIS_WORDS.isdisjoint(self.words)
-        times = doc._.isis_times or []
+        underscore = doc._  # each ``doc._`` builds an accessor object: build one
+        times = underscore.isis_times or []
         self.time_tokens: Set[int] = set()
         for t in times:
             self.time_tokens.update(range(*self.tokens_of(t["start_char"], t["end_char"])))
@@ -500,7 +501,7 @@ class Context:
             self.sentences[sent_of(t["start_char"])].times.append(t)
         self.figures: List[Figure] = []
         actor_of_token = self.actor_of_token
-        for f in doc._.isis_figures or []:
+        for f in underscore.isis_figures or []:
             start, end = self.tokens_of(f["num_start"], f["end_char"])
             if start >= end:
                 continue
@@ -1567,15 +1568,16 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
                    actors_key: str = "isis_actors", places_key: str = "isis_places",
                    actor_names: Optional[Dict[str, str]] = None) -> List[dict]:
     """All claims of a tagged doc as plain dicts in the gold format (plus ``evidence``)."""
-    if not doc._.isis_figures:
+    underscore = doc._
+    if not underscore.isis_figures:
         return []
     lex = triggers if isinstance(triggers, Compiled) else compile_triggers(triggers)
     ctx = Context(doc, lex, actors_key, places_key)
     if not ctx.figures:
         return []  # every figure was part of a name
     reference = published
-    if reference is None and doc._.reference_date:
-        reference = dt.date.fromisoformat(doc._.reference_date)
+    if reference is None and underscore.reference_date:
+        reference = dt.date.fromisoformat(underscore.reference_date)
     equivalent = known_as(ctx)
     for a in ctx.actors:
         a.label = equivalent.get(a.label, a.label)
