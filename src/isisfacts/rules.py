@@ -461,6 +461,7 @@ class Context:
         self.lex = lex
         # Doc.text is rebuilt from the tokens at every access: read it once
         self.text_of = doc_text(doc)
+        self._possible: Dict[Guarded, bool] = {}  # see may_match
         # token attributes in one C call, not one Token object per token
         columns = doc.to_array([LOWER, IDX, LENGTH, SENT_START])
         hashes, token_starts, lengths = columns[:, :3].T.tolist()
@@ -511,6 +512,13 @@ class Context:
             fig.qstart = self.tokens_of(f["start_char"], f["end_char"])[0]
             self.sentences[fig.sent].figures.append(fig)
             self.figures.append(fig)
+
+    def may_match(self, pattern: Guarded) -> bool:
+        """Whether ``pattern`` can match anywhere in the text (tested once per document)."""
+        possible = self._possible.get(pattern)
+        if possible is None:
+            possible = self._possible[pattern] = pattern.possible(self.text_of)
+        return possible
 
     def tokens_of(self, start_char: int, end_char: int) -> Tuple[int, int]:
         """The tokens covering a character span (as ``char_span(..., "expand")``)."""
@@ -1095,7 +1103,7 @@ def resolve_place(ctx: Context, sent: Sentence, fig: Figure, state: PlaceState, 
     if own:
         return place_names(own)
     seg_text = ctx.text(fig.end, seg_end)
-    cue = PLACE_SCOPE_CUES.search(seg_text)
+    cue = PLACE_SCOPE_CUES.search(seg_text) if ctx.may_match(PLACE_SCOPE_CUES) else None
     if cue and "region" in cue.group(0).lower() and state.last_region_place and not state.region:
         return list(state.last_region_place)
     if cue and state.region:
@@ -1123,12 +1131,12 @@ def resolve_place(ctx: Context, sent: Sentence, fig: Figure, state: PlaceState, 
         if right:
             return place_names(right)
     sentence_text = sent.text
-    cue = PLACE_SCOPE_CUES.search(sentence_text)
+    cue = PLACE_SCOPE_CUES.search(sentence_text) if ctx.may_match(PLACE_SCOPE_CUES) else None
     if cue and "region" in cue.group(0).lower() and state.last_region_place:
         return list(state.last_region_place)
     if cue and state.region:
         return list(state.region)
-    if COUNTRY_REF.search(sentence_text) and state.last_country:
+    if state.last_country and ctx.may_match(COUNTRY_REF) and COUNTRY_REF.search(sentence_text):
         return [state.last_country]
     if sentence_level := [m for m in mentions if m.start < lo]:
         return place_names(sentence_level[-1:])
@@ -1143,7 +1151,7 @@ def update_place_state(ctx: Context, sent: Sentence, state: PlaceState, mentions
     mentions = [m for m in mentions if not leads_to_destination(ctx.text_of[max(sent.start_char, m.start_char - 90) : m.start_char])]
     if not mentions:
         sentence_text = sent.text
-        if COUNTRY_REF.search(sentence_text) and state.last_country:
+        if state.last_country and ctx.may_match(COUNTRY_REF) and COUNTRY_REF.search(sentence_text):
             state.running = [state.last_country]
         return
     text = ctx.text_of
@@ -1426,7 +1434,7 @@ def caption_sentences(ctx: Context) -> Set[int]:
     previous_credit = -2
     for sent in ctx.sentences:
         chunk = sent.text
-        if CAPTION_CUE.search(chunk):
+        if ctx.may_match(CAPTION_CUE) and CAPTION_CUE.search(chunk):
             out.add(sent.index)
             previous_credit = sent.paragraph
         elif sent.paragraph == previous_credit + 1 and not sent.figures and len(ctx.sentences) > 8:
@@ -1601,7 +1609,7 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
         sentence_text = sent.text
         attributed = resolve_actor_source(first_pass[sent.index], main) if first_pass[sent.index] else None
         attributed = attributed or quoted.get(sent.index)
-        if OUTLET_VOICE.search(sentence_text):
+        if ctx.may_match(OUTLET_VOICE) and OUTLET_VOICE.search(sentence_text):
             attributed = outlet
         if attributed == "__previous__":
             attributed = sources.last_speaker or main
@@ -1638,7 +1646,7 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
                 if fig.metric == "camp_population" and not any(name in camps_here for name in place):
                     if camps_here:
                         place = list(dict.fromkeys(camps_here))  # people "from Syria, Iraq" live in the camp
-                    elif places.last_camps and not COUNTRY_REF.search(sentence_text) and (
+                    elif places.last_camps and not (ctx.may_match(COUNTRY_REF) and COUNTRY_REF.search(sentence_text)) and (
                             not place or set(place) <= {"Hasakah", "Syria"} or rx(r"\bcamps?\b").search(sentence_text)):
                         place = list(places.last_camps)  # "the camp is home to ...": the camp named before
                 period = resolve_period(ctx, sent, fig, kind, periods, reference, times)
