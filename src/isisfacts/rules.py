@@ -285,10 +285,14 @@ class Compiled:
     max_len: int
     longest_from: Dict[str, int] = field(default_factory=dict)  # first word -> longest entry it starts
     metric_of: Dict[Tuple[Optional[str], Optional[str]], Optional[str]] = field(default_factory=dict)  # memo
+    entry_starts: Set[str] = field(default_factory=set)  # the first words of all entries
+    event_starts: Set[str] = field(default_factory=set)  # the first words of the event entries
 
     def lookup(self, table: Dict[Tuple[str, ...], str], words: Sequence[str], i: int) -> Tuple[Optional[str], int]:
         """The longest entry of ``table`` starting at word ``i``: (class, length) or (None, 0)."""
         word = words[i]
+        if word not in self.entry_starts:
+            return NOTHING  # most words start no entry of either table
         longest = self.longest_from.get(word)
         if longest is not None:  # most words start no multi-word entry
             for n in range(min(longest, len(words) - i), 1, -1):
@@ -347,6 +351,8 @@ def _compile(key: str) -> Compiled:
         metric_kind={m: spec.get("kind", "flow") for m, spec in triggers.get("metrics", {}).items()},
         max_len=max_len,
         longest_from=longest_from,
+        entry_starts={key[0] for key in list(noun_class) + list(event_class)},
+        event_starts={key[0] for key in event_class},
     )
 
 
@@ -663,13 +669,16 @@ def left_event(ctx: Context, fig: Figure, sent: Sentence) -> Optional[Tuple[str,
     The last item says whether it stands right before the figure (a strong cue).
     """
     words = ctx.words
-    event_class, longest_from = ctx.lex.event_class, ctx.lex.longest_from
+    event_class, longest_from, event_starts = ctx.lex.event_class, ctx.lex.longest_from, ctx.lex.event_starts
     i = fig.start - 1
     lowest = max(sent.start, fig.start - 14)
     while i >= lowest:
         w = words[i]
         if w in CLAUSE_BREAKS and w not in ("while",):
             return None
+        if w not in event_starts:
+            i -= 1
+            continue
         # no entry is longer than the longest one starting with this word
         for n in range(min(longest_from.get(w, 1), fig.start - i), 0, -1):
             ev = event_class.get(tuple(words[i : i + n]))
