@@ -1501,24 +1501,25 @@ def main_source(ctx: Context, attributions: List[Optional[str]]) -> Optional[str
 
 def figure_evidence(ctx: Context, sent: Sentence, fig: Figure) -> dict:
     text = ctx.text_of
-    ev: dict = {
-        "sentence": sent.text,
-        "sentence_start": sent.start_char,
-        "sentence_end": sent.end_char,
-        "figure": text[fig.data["start_char"] : fig.data["end_char"]],
-        "figure_start": fig.data["start_char"],
-        "figure_end": fig.data["end_char"],
-        "trigger": None,
-        "trigger_start": None,
-        "trigger_end": None,
-    }
+    figure_start, figure_end = fig.data["start_char"], fig.data["end_char"]
     span = fig.event_span if fig.event_span and fig.noun not in ("operation", "strike", "engagement", "attack") else None
     if span is None and fig.noun_tokens[1] > fig.noun_tokens[0]:
         span = fig.noun_tokens
+    trigger = trigger_start = trigger_end = None
     if span is not None and span[1] > span[0]:
-        start_char, end_char = ctx.token_starts[span[0]], ctx.token_ends[span[1] - 1]
-        ev.update(trigger=text[start_char:end_char], trigger_start=start_char, trigger_end=end_char)
-    return ev
+        trigger_start, trigger_end = ctx.token_starts[span[0]], ctx.token_ends[span[1] - 1]
+        trigger = text[trigger_start:trigger_end]
+    return {
+        "sentence": sent.text,
+        "sentence_start": sent.start_char,
+        "sentence_end": sent.end_char,
+        "figure": text[figure_start:figure_end],
+        "figure_start": figure_start,
+        "figure_end": figure_end,
+        "trigger": trigger,
+        "trigger_start": trigger_start,
+        "trigger_end": trigger_end,
+    }
 
 
 def is_headline(ctx: Context, sent: Sentence) -> bool:
