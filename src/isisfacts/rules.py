@@ -182,7 +182,10 @@ def report_verbs_in(text: str) -> "List[regex.Match]":
     return [REPORT_VERBS.match(text, at) for at in starts]
 
 
-ASCII_SPACE = frozenset(" \t\n\r\x0b\x0c")  # white space to every pattern
+# exactly the characters of the patterns' \s (str.isspace also takes \x1c-\x1f)
+REGEX_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in "\x1c\x1d\x1e\x1f")
+assert all(regex.match(r"\s", c) for c in REGEX_WHITESPACE)
+REGEX_SPACE_SET = frozenset(REGEX_WHITESPACE)
 PRONOUN_ENDINGS = ("he", "they", "it", "we", "statement", "release", "report", "command", "ngo", "monitor", "ministry",
                    "official", "officials", "man", "woman", "person", "summary", "agency", "observatory", "group",
                    "military", "army", "force", "also")
@@ -202,13 +205,13 @@ def pronoun_subject(head: str, near: int) -> bool:
 
 def words_back(text: str, i: int, count: int, floor: int) -> int:
     """The start of the word ``count`` words before the one at ``i`` (words split at
-    ASCII white space), not before ``floor``."""
+    the patterns' white space), not before ``floor``."""
     for k in range(count + 1):
-        while i > floor and text[i - 1] not in ASCII_SPACE:
+        while i > floor and text[i - 1] not in REGEX_SPACE_SET:
             i -= 1
         if k == count:
             break
-        while i > floor and text[i - 1] in ASCII_SPACE:
+        while i > floor and text[i - 1] in REGEX_SPACE_SET:
             i -= 1
     return i
 
@@ -1007,12 +1010,20 @@ DATELINE = regex.compile(r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[\w .'-]+){0,3}\s*(?:\([
 THEATRE = frozenset(["Iraq", "Syria"])
 
 
+DATELINE_CAPS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ .'-")
+
+
 def dateline_of(sent: Sentence) -> "Optional[regex.Match]":
     """The sentence's dateline ("WASHINGTON, July 21 (Wire) -"), matched once per sentence."""
     if sent.dateline is False:
         # every dateline ends at a dash: most sentences need no match at all
         text = sent.text
-        sent.dateline = DATELINE.match(text) if "-" in text or "–" in text or "—" in text else None
+        sent.dateline = None
+        if "-" in text or "–" in text or "—" in text:
+            # and opens with a capital and two more capitals, dots, spaces...
+            opening = text.lstrip(REGEX_WHITESPACE)[:3]
+            if len(opening) == 3 and "A" <= opening[0] <= "Z" and opening[1] in DATELINE_CAPS and opening[2] in DATELINE_CAPS:
+                sent.dateline = DATELINE.match(text)
     return sent.dateline
 
 
@@ -1194,6 +1205,13 @@ class PeriodState:
     last_day: Optional[Tuple[str, str]] = None  # the last single day named ("as of the same date")
 
 
+RELEASED_BEFORE = Guarded(regex.compile(
+    r"\b(?:released|published|issued|statement|release|report|press\s+conference|account|site|website|"
+    r"channel|interview|briefing)\b[^.;]{0,14}$", regex.IGNORECASE),
+    ["release", "published", "issued", "statement", "report", "press", "account", "site", "channel", "interview",
+     "briefing"])
+
+
 def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
     """"said on Thursday", "released on Tuesday": the day of the report, not of the count."""
     before = ctx.text_of[max(sent.start_char, t["start_char"] - 40) : t["start_char"]]
@@ -1205,8 +1223,7 @@ def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
         dateline = dateline_of(sent)
         if dateline and t["start_char"] < sent.start_char + dateline.end():
             return True  # "WASHINGTON, July 21 (Wire) -": the day of the story
-    if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and rx(r"\b(?:released|published|issued|statement|release|report|press\s+conference|account|site|website|"
-            r"channel|interview|briefing)\b[^.;]{0,14}$", regex.IGNORECASE).search(before):
+    if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and RELEASED_BEFORE.search(before):
         return True
     if rx(r"\b(?:by|until|before)\s+(?:the\s+end\s+of\s+)?$", regex.IGNORECASE).search(before):
         return True
@@ -1352,7 +1369,7 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
                 or rx(r"[^,]{0,40},\s*").fullmatch(text[a.end_char - base : v.start()]))]
             after = [a for a in actors if a.start_char >= base + v.end() and a.start_char - (base + v.end()) <= 60]
             # "..., said Gen. Kurilla, commander of CENTCOM": inversion follows a comma or a quote
-            inverted = v.group(0) in SPEECH_VERBS and rx(r"[,\"”’]\s*$").search(head) is not None
+            inverted = v.group(0) in SPEECH_VERBS and head.rstrip(REGEX_WHITESPACE)[-1:] in (",", '"', "”", "’")
             if before:
                 return before[-1].label
             if after and inverted:
