@@ -367,7 +367,7 @@ def compile_triggers(triggers: dict) -> Compiled:
 # ---------------------------------------------------------------------------
 # The document, as the rules see it.
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     start: int  # token indices
     end: int
@@ -379,7 +379,7 @@ class Mention:
     parent: Optional[str] = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Figure:
     data: dict
     start: int  # token index of the number (after any qualifier)
@@ -398,7 +398,7 @@ class Figure:
     owner: Optional[str] = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     index: int
     start: int  # token
@@ -1030,6 +1030,8 @@ def dateline_of(sent: Sentence) -> "Optional[regex.Match]":
 def usable_places(ctx: Context, sent: Sentence) -> List[Mention]:
     """Places that say where a figure is: not a dateline, not "outside Iraq", and a
     country far from the theatre only where a locative ("in France") introduces it."""
+    if not sent.places:
+        return []
     text = ctx.text_of
     dateline = dateline_of(sent)
     dateline_end = sent.start_char + dateline.end() if dateline else -1
@@ -1327,9 +1329,6 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
     if not has_attribution_cue(text, bool(verbs)):
         return None  # most sentences: nothing to attribute, one search instead of several
     base = sent.start_char
-    # ISIS is a source only where a statement is its own ("ISIS said", "according to Amaq")
-    actors = [a for a in sent.actors if a.label not in ISIS_NAMES
-              or rx(r"\s*(?:said|announced|claimed\s+in\s+a\s+statement)").match(text[a.end_char - base :])]
     m = ACCORDING_TO.search(text)
     if m:
         after_char = base + m.end()
@@ -1355,6 +1354,9 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
                 and rx(r"\b(?:in|from)\s+(?:the|a|an|its)\s+").search(text):
             return a.label
     if verbs:
+        # ISIS is a source only where a statement is its own ("ISIS said", "according to Amaq")
+        actors = [a for a in sent.actors if a.label not in ISIS_NAMES
+                  or rx(r"\s*(?:said|announced|claimed\s+in\s+a\s+statement)").match(text, a.end_char - base)]
         for v in verbs:
             vchar = base + v.start()
             head = text[: v.start()]
