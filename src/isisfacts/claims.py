@@ -65,21 +65,27 @@ class ClaimResolver(Component):
         self.extra_triggers = merge_triggers(self.extra_triggers, extra)
 
     def __call__(self, doc: Doc) -> Doc:
-        if doc._.isis_figures is None:
+        underscore = doc._  # each ``doc._`` builds an accessor object: build one
+        figures = underscore.isis_figures
+        if figures is None:
             raise ValueError(
                 f"{self.name}: the doc has no figures; add the 'isis_numbers' component "
                 "(and 'isis_times') before it, or build the pipeline with isisfacts.load()"
             )
-        claims = resolve_claims(
-            doc,
-            self.compiled(),
-            published=doc_published(doc),
-            outlet=doc_outlet(doc),
-            actors_key=self.actors_key,
-            places_key=self.places_key,
-            actor_names=self.actor_names(),
-        )
-        doc._.claim_dicts = claims
+        published = doc_published(doc)  # read (and checked) even when there is nothing to resolve
+        if not figures:
+            claims: List[dict] = []  # most short texts: no figure, no rules to run
+        else:
+            claims = resolve_claims(
+                doc,
+                self.compiled(),
+                published=published,
+                outlet=doc_outlet(doc),
+                actors_key=self.actors_key,
+                places_key=self.places_key,
+                actor_names=self.actor_names(),
+            )
+        underscore.claim_dicts = claims
         forget_text(doc)
         return doc
 

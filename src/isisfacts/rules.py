@@ -23,11 +23,14 @@ import bisect
 import datetime as dt
 import functools
 import json
+import operator
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
+import numpy
 import regex
-from spacy.attrs import IDX, LENGTH, LOWER
+from spacy.attrs import IDX, LENGTH, LOWER, SENT_START
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from .extensions import doc_text
@@ -37,6 +40,41 @@ from .times import shift_months
 
 # ---------------------------------------------------------------------------
 # Words of the rules that are grammar rather than domain: they stay in code.
+
+class Guarded:
+    """A compiled pattern behind a cheap necessary condition.
+
+    Every match of the pattern holds one of ``literals``; text holding none cannot
+    match, and the (much slower) pattern is not run. For a case-insensitive pattern the
+    text is compared lower-cased, which is exact for ASCII text only: other text always
+    runs the pattern. The results are the pattern's own.
+    """
+
+    def __init__(self, pattern: "regex.Pattern", literals: Sequence[str]):
+        self.pattern = pattern
+        self.ignorecase = bool(pattern.flags & regex.IGNORECASE)
+        assert not self.ignorecase or all(w == w.lower() for w in literals)
+        self.literals = tuple(literals)
+
+    def possible(self, text: str) -> bool:
+        if self.ignorecase:
+            if not text.isascii():
+                return True
+            text = text.lower()
+        for literal in self.literals:
+            if literal in text:
+                return True
+        return False
+
+    def search(self, text: str, pos: int = 0) -> "Optional[regex.Match]":
+        return self.pattern.search(text, pos) if self.possible(text[pos:] if pos else text) else None
+
+    def match(self, text: str) -> "Optional[regex.Match]":
+        return self.pattern.match(text) if self.possible(text) else None
+
+    def finditer(self, text: str) -> "List[regex.Match]":
+        return list(self.pattern.finditer(text)) if self.possible(text) else []
+
 
 AUX = frozenset("were was are is be been being have has had also reportedly allegedly already later "
                 "subsequently all both so far still now currently reported confirmed believed said "
@@ -66,7 +104,7 @@ SPEECH_VERBS = frozenset("said says added stated noted explained stressed wrote 
 ATTRIBUTION_CUE = regex.compile(
     REPORT_VERBS.pattern + r"|(?i:according\s+to|statement|release|report|summary|data|figures|:)")
 REPORT_VERB_BEFORE = regex.compile(REPORT_VERBS.pattern + r"\s+(?:(?:late|early)\s+)?(?:on\s+)?$")
-ACCORDING_TO = regex.compile(r"\baccording\s+to\b", regex.IGNORECASE)
+ACCORDING_TO = Guarded(regex.compile(r"\baccording\s+to\b", regex.IGNORECASE), ["according"])
 PRONOUN_SUBJECT = regex.compile(
     r"(?:^|[,;]\s*|\b(?:and|but)\s+)(?:he|she|they|it|we|the\s+(?:statement|release|report|command|ngo|monitor|ministry|"
     r"officials?|spokes(?:man|woman|person)|summary|agency|observatory|group|military|army|task\s+force))\s+(?:also\s+)?$",
@@ -88,20 +126,148 @@ GENERIC_SOURCES = regex.compile(
     r"(?:a|the|its|their)\s+(?:\w+\s+){0,2}(?:statement|report|release|note|summary|update|data))$",
     regex.IGNORECASE,
 )
-OUTLET_VOICE = regex.compile(r"\b(?:it\s+is\s+(?:noteworthy|worth\s+noting|worth\s+mentioning)|notably,)",
-                             regex.IGNORECASE)
-PLACE_SCOPE_CUES = regex.compile(r"\b(?:both\s+countries|the\s+two\s+countries|the\s+region|this\s+region|"
-                                 r"that\s+region|the\s+area|the\s+same\s+region)\b", regex.IGNORECASE)
-COUNTRY_REF = regex.compile(r"\bthe\s+country(?:'s|’s)?\b", regex.IGNORECASE)
-BETWEEN_PLACES = regex.compile(r"\bbetween\s+(?:[\w-]+\s+){0,3}?(?:and\s+)?$", regex.IGNORECASE)
-NOT_HERE = regex.compile(r"(?:outside|beyond|outside\s+of)\s+(?:the\s+)?$", regex.IGNORECASE)
+# Cheap necessary conditions, tested before the patterns above (a pattern is run only
+# where its condition holds, so the outcome is the same; most sentences fail them).
+REPORT_VERB_WORDS = frozenset(REPORT_VERBS.pattern[len(r"\b(?:") : -len(r")\b")].split("|"))
+assert all(w.isalpha() for w in REPORT_VERB_WORDS)
+CUE_WORDS = ("statement", "release", "report", "summary", "data", "figures")  # ATTRIBUTION_CUE's, lower-case
+REPORT_VERB_BYTES = frozenset(w.encode("ascii") for w in REPORT_VERB_WORDS)
+ASCII_NON_WORD_TO_SPACE = bytes(c if chr(c).isalnum() or chr(c) == "_" else 32 for c in range(256))  # a bytes table
+# literals every NAMED_SUBJECT / NAMED_BODY match holds
+SUBJECT_NOUNS = ("official", "authorities", "source", "officer", "commander", "monitors", "activists", "media",
+                 "police", "ministry", "army", "military", "government", "witnesses", "residents", "doctors",
+                 "medics", "spokes")
+BODY_NOUNS = ("Command", "Ministry", "Service", "Agency", "Council", "Directorate", "Cell", "Observatory", "Network",
+              "Center", "Centre", "Office", "Committee", "Administration", "Department", "Commission", "Mission",
+              "Authority")
+
+
+def has_attribution_cue(text: str, holds_report_verb: bool) -> bool:
+    """``ATTRIBUTION_CUE.search(text)`` found something; plain string tests for ASCII text.
+
+    ``holds_report_verb``: whether :func:`report_verbs_in` found any."""
+    if not text.isascii():
+        return ATTRIBUTION_CUE.search(text) is not None
+    if ":" in text:
+        return True
+    low = text.lower()
+    for word in CUE_WORDS:
+        if word in low:
+            return True
+    if "according" in low and rx(r"according\s+to").search(low):
+        return True
+    return holds_report_verb
+
+
+def report_verbs_in(text: str) -> "List[regex.Match]":
+    """``list(REPORT_VERBS.finditer(text))``, found without trying the alternation everywhere.
+
+    In ASCII text a report verb is a whole word, a maximal run of [A-Za-z0-9_]: with
+    every other character made a space (bytes.translate, several times faster than
+    str.translate), the verbs present are whole words of the split, found at " verb "."""
+    if not text.isascii():
+        return list(REPORT_VERBS.finditer(text))
+    padded = b" " + text.encode("ascii").translate(ASCII_NON_WORD_TO_SPACE) + b" "
+    present = REPORT_VERB_BYTES.intersection(padded.split())
+    if not present:
+        return []
+    starts = []
+    for verb in present:
+        needle = b" " + verb + b" "
+        at = padded.find(needle)
+        while at >= 0:
+            starts.append(at)  # the verb's offset in the text (the padding made up for the space)
+            at = padded.find(needle, at + len(needle) - 1)
+    starts.sort()
+    return [REPORT_VERBS.match(text, at) for at in starts]
+
+
+# exactly the characters of the patterns' \s (str.isspace also takes \x1c-\x1f)
+REGEX_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in "\x1c\x1d\x1e\x1f")
+assert all(regex.match(r"\s", c) for c in REGEX_WHITESPACE)
+REGEX_SPACE_SET = frozenset(REGEX_WHITESPACE)
+PRONOUN_ENDINGS = ("he", "they", "it", "we", "statement", "release", "report", "command", "ngo", "monitor", "ministry",
+                   "official", "officials", "man", "woman", "person", "summary", "agency", "observatory", "group",
+                   "military", "army", "force", "also")
+
+
+def pronoun_subject(head: str, near: int) -> bool:
+    """``PRONOUN_SUBJECT`` ends ``head`` (searched from ``near``): "..., he", "the spokesman"."""
+    if head.isascii():
+        # a match ends with its subject word, white space, maybe "also" and white space
+        if not head[-1:].isspace():
+            return False
+        words = head[-40:].lower().split()
+        if words and not words[-1].endswith(PRONOUN_ENDINGS):
+            return False
+    return PRONOUN_SUBJECT.search(head, near) is not None
+
+
+def words_back(text: str, i: int, count: int, floor: int) -> int:
+    """The start of the word ``count`` words before the one at ``i`` (words split at
+    the patterns' white space), not before ``floor``."""
+    for k in range(count + 1):
+        while i > floor and text[i - 1] not in REGEX_SPACE_SET:
+            i -= 1
+        if k == count:
+            break
+        while i > floor and text[i - 1] in REGEX_SPACE_SET:
+            i -= 1
+    return i
+
+
+def named_subject(head: str, near: int) -> "Optional[regex.Match]":
+    """``NAMED_SUBJECT``, ``NAMED_BODY`` or ``ACRONYM_SUBJECT`` before a report verb."""
+    stretch = head[near:]
+    found = [i for i in (stretch.find(w) for w in SUBJECT_NOUNS) if i >= 0]
+    if found:
+        # a NAMED_SUBJECT match starts at most two words before its noun: searching from
+        # there finds the same match, without trying every position before
+        m = NAMED_SUBJECT.search(head, words_back(head, near + min(found), 2, near))
+        if m:
+            return m
+    if any(w in stretch for w in BODY_NOUNS):
+        m = NAMED_BODY.search(head, near)
+        if m:
+            return m
+    return ACRONYM_SUBJECT.search(head, near)
+
+
+OUTLET_VOICE = Guarded(regex.compile(r"\b(?:it\s+is\s+(?:noteworthy|worth\s+noting|worth\s+mentioning)|notably,)",
+                                     regex.IGNORECASE), ["worth", "notably,"])
+PLACE_SCOPE_CUES = Guarded(regex.compile(r"\b(?:both\s+countries|the\s+two\s+countries|the\s+region|this\s+region|"
+                                         r"that\s+region|the\s+area|the\s+same\s+region)\b", regex.IGNORECASE),
+                           ["countries", "region", "area"])
+COUNTRY_REF = Guarded(regex.compile(r"\bthe\s+country(?:'s|’s)?\b", regex.IGNORECASE), ["country"])
+BETWEEN_PLACES = Guarded(regex.compile(r"\bbetween\s+(?:[\w-]+\s+){0,3}?(?:and\s+)?$", regex.IGNORECASE), ["between"])
+NOT_HERE = Guarded(regex.compile(r"(?:outside|beyond|outside\s+of)\s+(?:the\s+)?$", regex.IGNORECASE), ["outside", "beyond"])
 DESTINATION = regex.compile(
     r"\b(?:to|towards|for)\s+(?:the\s+)?(?:[\w-]+\s*,\s*)*$"
     r"|\b(?:departed|left|headed|transferred|moved|taken|returned|sent|bused|flown|brought)\s+(?:back\s+)?(?:for|to)\s+[^.;]*$",
     regex.IGNORECASE)
+DESTINATION_VERBS = ("departed", "left", "headed", "transferred", "moved", "taken", "returned", "sent", "bused",
+                     "flown", "brought")
+
+
+def leads_to_destination(before: str) -> bool:
+    """``DESTINATION.search(before)``: the text before a place makes it a destination."""
+    if before.isascii():
+        # the first alternative ends at "to"/"towards"/"for"/"the" and white space, or at a comma
+        # ("to Raqqa, Deir ez-Zor, "); the second holds one of its verbs
+        low = before.lower()
+        stripped = low.rstrip()
+        if not (stripped.endswith(",") or len(stripped) < len(low) and stripped.endswith(("to", "towards", "for", "the"))):
+            for verb in DESTINATION_VERBS:
+                if verb in low:
+                    break
+            else:
+                return False
+    return DESTINATION.search(before) is not None
+
+
 FAMILIES_AFTER = regex.compile(r"^\s*(?:and|,)\s+(?:their\s+|his\s+)?famil", regex.IGNORECASE)
-TOTAL_REFERENCE = regex.compile(r"^\W*(?:the|this)\s+(?:figure|toll|tally|number|total|balance|death\s+toll)\b",
-                                regex.IGNORECASE)
+TOTAL_REFERENCE = Guarded(regex.compile(r"^\W*(?:the|this)\s+(?:figure|toll|tally|number|total|balance|death\s+toll)\b",
+                                        regex.IGNORECASE), ["figure", "toll", "tally", "number", "total", "balance"])
 FOREIGN = frozenset("us u.s. american america coalition foreign international french british german "
                     "italian australian canadian dutch spanish norwegian danish nato western allied "
                     "u.s.-led us-led".split())
@@ -121,18 +287,34 @@ class Compiled:
     metric_kind: Dict[str, str]
     max_len: int
     longest_from: Dict[str, int] = field(default_factory=dict)  # first word -> longest entry it starts
+    metric_of: Dict[Tuple[Optional[str], Optional[str]], Optional[str]] = field(default_factory=dict)  # memo
+    entry_starts: Set[str] = field(default_factory=set)  # the first words of all entries
+    event_starts: Set[str] = field(default_factory=set)  # the first words of the event entries
 
     def lookup(self, table: Dict[Tuple[str, ...], str], words: Sequence[str], i: int) -> Tuple[Optional[str], int]:
         """The longest entry of ``table`` starting at word ``i``: (class, length) or (None, 0)."""
-        longest = self.longest_from.get(words[i], 1)
-        for n in range(min(longest, len(words) - i), 1, -1):
-            cls = table.get(tuple(words[i : i + n]))
-            if cls is not None:
-                return cls, n
-        cls = table.get((words[i],))
-        return (cls, 1) if cls is not None else (None, 0)
+        word = words[i]
+        if word not in self.entry_starts:
+            return NOTHING  # most words start no entry of either table
+        longest = self.longest_from.get(word)
+        if longest is not None:  # most words start no multi-word entry
+            for n in range(min(longest, len(words) - i), 1, -1):
+                cls = table.get(tuple(words[i : i + n]))
+                if cls is not None:
+                    return cls, n
+        cls = table.get((word,))
+        return (cls, 1) if cls is not None else NOTHING
 
     def metric(self, noun: Optional[str], event: Optional[str]) -> Optional[str]:
+        """The metric of the first rule for (noun, event), else of the noun's rule without event."""
+        key = (noun, event)
+        try:
+            return self.metric_of[key]
+        except KeyError:
+            metric = self.metric_of[key] = self._metric(noun, event)
+            return metric
+
+    def _metric(self, noun: Optional[str], event: Optional[str]) -> Optional[str]:
         fallback = None
         for rule in self.rules:
             if rule["noun"] != noun:
@@ -143,6 +325,9 @@ class Compiled:
             elif want == (event or "none"):
                 return rule["metric"]
         return fallback
+
+
+NOTHING: Tuple[None, int] = (None, 0)
 
 
 @functools.lru_cache(maxsize=16)
@@ -169,6 +354,8 @@ def _compile(key: str) -> Compiled:
         metric_kind={m: spec.get("kind", "flow") for m, spec in triggers.get("metrics", {}).items()},
         max_len=max_len,
         longest_from=longest_from,
+        entry_starts={key[0] for key in list(noun_class) + list(event_class)},
+        event_starts={key[0] for key in event_class},
     )
 
 
@@ -180,7 +367,7 @@ def compile_triggers(triggers: dict) -> Compiled:
 # ---------------------------------------------------------------------------
 # The document, as the rules see it.
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     start: int  # token indices
     end: int
@@ -192,7 +379,7 @@ class Mention:
     parent: Optional[str] = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Figure:
     data: dict
     start: int  # token index of the number (after any qualifier)
@@ -211,7 +398,7 @@ class Figure:
     owner: Optional[str] = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     index: int
     start: int  # token
@@ -219,11 +406,60 @@ class Sentence:
     start_char: int
     end_char: int
     paragraph: int
+    text: str  # the sentence's text, sliced once
     figures: List[Figure] = field(default_factory=list)
     total_scope: Optional[Tuple[List[str], Optional[dict]]] = None  # of a total broken down after it
     places: List[Mention] = field(default_factory=list)
     actors: List[Mention] = field(default_factory=list)
     times: List[dict] = field(default_factory=list)
+    dateline: "Optional[regex.Match] | bool" = False  # False: not matched yet (see dateline_of)
+
+
+_WORD_OF_HASH: Dict[int, str] = {}  # the vocab's hash -> string, a word at a time
+
+
+def lowercase_words(doc: Doc, hashes: List[int]) -> List[str]:
+    """The strings of the LOWER hashes; each word is looked up in the vocab once."""
+    known = _WORD_OF_HASH
+    try:
+        return list(map(known.__getitem__, hashes))
+    except KeyError:  # a word not seen before
+        if len(known) > 200_000:
+            known.clear()  # bounded: the cache holds words, not texts
+        strings = doc.vocab.strings
+        for h in set(hashes).difference(known):
+            known[h] = strings[h]
+        return list(map(known.__getitem__, hashes))
+
+
+def sentence_bounds(doc: Doc, flags: "numpy.ndarray") -> List[Tuple[int, int]]:
+    """(start, end) tokens of each sentence, as ``doc.sents`` gives them, read from the
+    SENT_START column (``doc.sents`` builds a Span per sentence)."""
+    n = len(flags)
+    starts = numpy.flatnonzero(flags == 1).tolist()
+    if starts and starts[0] == 0:
+        del starts[0]
+    if "sents" in doc.user_hooks or (not starts and n > 1 and flags[1] == 0 and not flags[1:].any()):
+        # a hook decides, or no boundaries at all (doc.sents raises): spaCy's own way
+        return [(s.start, s.end) for s in doc.sents]
+    if n == 0:
+        return []
+    starts.insert(0, 0)
+    return list(zip(starts, starts[1:] + [n]))
+
+
+_MENTION_ATTRIBUTES: Dict[Tuple[int, int], Tuple[str, str, Optional[str], Optional[str]]] = {}
+
+
+def mention(span: Span, strings: "StringStore") -> Mention:
+    """A tagged span as plain data; label and attributes are read once per (label, kb_id)."""
+    key = (span.label, span.kb_id)
+    attributes = _MENTION_ATTRIBUTES.get(key)
+    if attributes is None:
+        if len(_MENTION_ATTRIBUTES) > 100_000:
+            _MENTION_ATTRIBUTES.clear()
+        attributes = _MENTION_ATTRIBUTES[key] = (strings[span.label], *split_attributes(span))
+    return Mention(span.start, span.end, span.start_char, span.end_char, *attributes)
 
 
 class Context:
@@ -234,29 +470,34 @@ class Context:
         self.lex = lex
         # Doc.text is rebuilt from the tokens at every access: read it once
         self.text_of = doc_text(doc)
-        # token attributes in one C call each, not one Token object per token
-        columns = doc.to_array([LOWER, IDX, LENGTH]).tolist()
+        self._possible: Dict[Guarded, bool] = {}  # see may_match
+        # token attributes in one C call, not one Token object per token
+        columns = doc.to_array([LOWER, IDX, LENGTH, SENT_START])
+        hashes, token_starts, lengths = columns[:, :3].T.tolist()
+        self.words = lowercase_words(doc, hashes)
+        self.token_starts = token_starts
+        self.token_ends = token_ends = list(map(operator.add, token_starts, lengths))
         strings = doc.vocab.strings
-        self.words = [strings[row[0]] for row in columns]
-        self.token_starts = [row[1] for row in columns]
-        self.token_ends = [row[1] + row[2] for row in columns]
-        self.places = [self._mention(s) for s in spans_with(doc, places_key)]
-        self.actors = [self._mention(s) for s in spans_with(doc, actors_key)]
+        self.places = [mention(span, strings) for span in spans_with(doc, places_key)]
+        self.actors = [mention(span, strings) for span in spans_with(doc, actors_key)]
         # token -> actor, so look-ups stay constant-time in long, dense documents
         self.actor_of_token: Dict[int, Mention] = {}
         for a in self.actors:
             for i in range(a.start, a.end):
                 self.actor_of_token.setdefault(i, a)
-        self.about_isis = any(a.label in ISIS_NAMES for a in self.actors) or bool(set(self.words) & ISIS_WORDS)
+        self.about_isis = any(a.label in ISIS_NAMES for a in self.actors) or not ISIS_WORDS.isdisjoint(self.words)
+        underscore = doc._  # each ``doc._`` builds an accessor object: build one
+        times = underscore.isis_times or []
         self.time_tokens: Set[int] = set()
-        for t in doc._.isis_times or []:
+        for t in times:
             self.time_tokens.update(range(*self.tokens_of(t["start_char"], t["end_char"])))
         text = self.text_of
-        breaks = [m.start() for m in rx(r"\n").finditer(text)]
+        breaks = [m.start() for m in rx(r"\n").finditer(text)] if "\n" in text else []
         self.sentences: List[Sentence] = []
-        for i, sent in enumerate(doc.sents):
-            para = bisect.bisect_right(breaks, sent.start_char)
-            self.sentences.append(Sentence(i, sent.start, sent.end, sent.start_char, sent.end_char, para))
+        for i, (start, end) in enumerate(sentence_bounds(doc, columns[:, 3])):
+            start_char, end_char = token_starts[start], token_ends[end - 1]
+            para = bisect.bisect_right(breaks, start_char) if breaks else 0
+            self.sentences.append(Sentence(i, start, end, start_char, end_char, para, text[start_char:end_char]))
         sent_starts = [s.start_char for s in self.sentences]
 
         def sent_of(char: int) -> int:
@@ -266,24 +507,27 @@ class Context:
             self.sentences[sent_of(m.start_char)].places.append(m)
         for m in self.actors:
             self.sentences[sent_of(m.start_char)].actors.append(m)
-        for t in doc._.isis_times or []:
+        for t in times:
             self.sentences[sent_of(t["start_char"])].times.append(t)
         self.figures: List[Figure] = []
-        for f in doc._.isis_figures or []:
+        actor_of_token = self.actor_of_token
+        for f in underscore.isis_figures or []:
             start, end = self.tokens_of(f["num_start"], f["end_char"])
             if start >= end:
                 continue
-            if self.actor_at(start) is not None:
+            if start in actor_of_token:
                 continue  # "Kurdistan 24": part of a name
             fig = Figure(f, start, end, sent_of(f["num_start"]))
             fig.qstart = self.tokens_of(f["start_char"], f["end_char"])[0]
             self.sentences[fig.sent].figures.append(fig)
             self.figures.append(fig)
 
-    @staticmethod
-    def _mention(span: Span) -> Mention:
-        kind, country, parent = split_attributes(span)
-        return Mention(span.start, span.end, span.start_char, span.end_char, span.label_, kind, country, parent)
+    def may_match(self, pattern: Guarded) -> bool:
+        """Whether ``pattern`` can match anywhere in the text (tested once per document)."""
+        possible = self._possible.get(pattern)
+        if possible is None:
+            possible = self._possible[pattern] = pattern.possible(self.text_of)
+        return possible
 
     def tokens_of(self, start_char: int, end_char: int) -> Tuple[int, int]:
         """The tokens covering a character span (as ``char_span(..., "expand")``)."""
@@ -428,14 +672,19 @@ def left_event(ctx: Context, fig: Figure, sent: Sentence) -> Optional[Tuple[str,
     The last item says whether it stands right before the figure (a strong cue).
     """
     words = ctx.words
+    event_class, longest_from, event_starts = ctx.lex.event_class, ctx.lex.longest_from, ctx.lex.event_starts
     i = fig.start - 1
     lowest = max(sent.start, fig.start - 14)
     while i >= lowest:
         w = words[i]
         if w in CLAUSE_BREAKS and w not in ("while",):
             return None
-        for n in range(min(ctx.lex.max_len, fig.start - i), 0, -1):
-            ev = ctx.lex.event_class.get(tuple(words[i : i + n]))
+        if w not in event_starts:
+            i -= 1
+            continue
+        # no entry is longer than the longest one starting with this word
+        for n in range(min(longest_from.get(w, 1), fig.start - i), 0, -1):
+            ev = event_class.get(tuple(words[i : i + n]))
             if ev is not None:
                 between = words[i + n : fig.start]
                 return ev, i, i + n, all(b in LEFT_FILLER for b in between)
@@ -447,8 +696,9 @@ def context_event(ctx: Context, fig: Figure, sent: Sentence) -> Optional[Tuple[s
     """Held-in-custody and in-camp contexts anywhere near the figure."""
     words = ctx.words
     for i in range(max(sent.start, fig.start - 10), min(sent.end, fig.noun_end + 12)):
-        if words[i] in ("camp", "camps", "prison", "prisons", "jail", "jails") or \
-                words[i : i + 2] == ["detention", "facilities"] or words[i : i + 2] == ["detention", "centers"]:
+        w = words[i]
+        if w in ("camp", "camps", "prison", "prisons", "jail", "jails") or \
+                w == "detention" and words[i + 1 : i + 2] in (["facilities"], ["centers"]):
             return "held", i, i + 1
     return None
 
@@ -501,7 +751,18 @@ PARTITIVE_PREDICATE = regex.compile(
     r"\s+of\s+(?:(?:the|those|these)\s+(?:[\w-]+\s+){0,2}?(dead|killed|slain|detainees|detained|arrested|captured|suspects|"
     r"prisoners)(?:\s+[\w-]+){0,3}?|(them|those))\s+(?:were|are|was|included|include)\s+([^.;]{0,60})",
     regex.IGNORECASE)
-FIGURE_REFERENCE = regex.compile(r"\b(?:the|that|this)\s+(?:figure|total|tally|toll|number|count)\b[^.;]{0,30}$", regex.IGNORECASE)
+FIGURE_REFERENCE = Guarded(regex.compile(r"\b(?:the|that|this)\s+(?:figure|total|tally|toll|number|count)\b[^.;]{0,30}$",
+                                         regex.IGNORECASE), ["figure", "total", "tally", "toll", "number", "count"])
+
+
+def partitive_predicate(text: str, at: int) -> "Optional[regex.Match]":
+    """``PARTITIVE_PREDICATE.match(text, at)``; in ASCII text it needs white space and "of" first."""
+    window = text[at : at + 40]
+    if window.isascii():
+        rest = window.lstrip()
+        if rest and (len(rest) == len(window) or rest[:2].lower() != "of"):
+            return None
+    return PARTITIVE_PREDICATE.match(text, at)
 
 
 def left_noun(ctx: Context, fig: Figure, sent: Sentence) -> Optional[str]:
@@ -601,7 +862,7 @@ def decide_event(ctx: Context, sent: Sentence, k: int, fig: Figure, ante: Option
 
 def refine_noun(ctx: Context, sent: Sentence, fig: Figure, prev_person: Optional[Figure]) -> Optional[str]:
     """The noun class the metric is read from, once the context is known; None: no claim."""
-    part = PARTITIVE_PREDICATE.match(ctx.text_of, fig.data["end_char"])
+    part = partitive_predicate(ctx.text_of, fig.data["end_char"])
     if part and (part.group(1) or prev_person is not None and prev_person.event):
         # "four of the dead were senior ISIS leaders", "Two of the detainees were the cell's commanders",
         # "four of them were senior leaders" (of those just counted)
@@ -749,11 +1010,30 @@ DATELINE = regex.compile(r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[\w .'-]+){0,3}\s*(?:\([
 THEATRE = frozenset(["Iraq", "Syria"])
 
 
+DATELINE_CAPS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ .'-")
+
+
+def dateline_of(sent: Sentence) -> "Optional[regex.Match]":
+    """The sentence's dateline ("WASHINGTON, July 21 (Wire) -"), matched once per sentence."""
+    if sent.dateline is False:
+        # every dateline ends at a dash: most sentences need no match at all
+        text = sent.text
+        sent.dateline = None
+        if "-" in text or "–" in text or "—" in text:
+            # and opens with a capital and two more capitals, dots, spaces...
+            opening = text.lstrip(REGEX_WHITESPACE)[:3]
+            if len(opening) == 3 and "A" <= opening[0] <= "Z" and opening[1] in DATELINE_CAPS and opening[2] in DATELINE_CAPS:
+                sent.dateline = DATELINE.match(text)
+    return sent.dateline
+
+
 def usable_places(ctx: Context, sent: Sentence) -> List[Mention]:
     """Places that say where a figure is: not a dateline, not "outside Iraq", and a
     country far from the theatre only where a locative ("in France") introduces it."""
+    if not sent.places:
+        return []
     text = ctx.text_of
-    dateline = DATELINE.match(text[sent.start_char : sent.end_char])
+    dateline = dateline_of(sent)
     dateline_end = sent.start_char + dateline.end() if dateline else -1
     out = []
     for m in sent.places:
@@ -800,7 +1080,7 @@ def not_destination(ctx: Context, sent: Sentence, fig: Figure, mentions: List[Me
     if fig.metric != "repatriated":
         return mentions
     text = ctx.text_of
-    return [m for m in mentions if not DESTINATION.search(text[max(sent.start_char, m.start_char - 90) : m.start_char])]
+    return [m for m in mentions if not leads_to_destination(text[max(sent.start_char, m.start_char - 90) : m.start_char])]
 
 
 ATTACHING = frozenset("in from at of the across inside near and , 's ’s".split())
@@ -845,7 +1125,7 @@ def resolve_place(ctx: Context, sent: Sentence, fig: Figure, state: PlaceState, 
     if own:
         return place_names(own)
     seg_text = ctx.text(fig.end, seg_end)
-    cue = PLACE_SCOPE_CUES.search(seg_text)
+    cue = PLACE_SCOPE_CUES.search(seg_text) if ctx.may_match(PLACE_SCOPE_CUES) else None
     if cue and "region" in cue.group(0).lower() and state.last_region_place and not state.region:
         return list(state.last_region_place)
     if cue and state.region:
@@ -872,29 +1152,32 @@ def resolve_place(ctx: Context, sent: Sentence, fig: Figure, state: PlaceState, 
         right = [m for m in mentions if seg_end <= m.start < hi and not attached_to_figure(ctx, sent, m, fig, mentions)]
         if right:
             return place_names(right)
-    sentence_text = ctx.text(sent.start, sent.end)
-    cue = PLACE_SCOPE_CUES.search(sentence_text)
+    sentence_text = sent.text
+    cue = PLACE_SCOPE_CUES.search(sentence_text) if ctx.may_match(PLACE_SCOPE_CUES) else None
     if cue and "region" in cue.group(0).lower() and state.last_region_place:
         return list(state.last_region_place)
     if cue and state.region:
         return list(state.region)
-    if COUNTRY_REF.search(sentence_text) and state.last_country:
+    if state.last_country and ctx.may_match(COUNTRY_REF) and COUNTRY_REF.search(sentence_text):
         return [state.last_country]
     if sentence_level := [m for m in mentions if m.start < lo]:
         return place_names(sentence_level[-1:])
     return list(state.running)
 
 
+OPENING_PLACE = Guarded(regex.compile(r"\W*(?:in|across)\s+", regex.IGNORECASE), ["in", "across"])
+
+
 def update_place_state(ctx: Context, sent: Sentence, state: PlaceState, mentions: List[Mention]) -> None:
     # where people were sent ("departed for the Jeddah 1 centre") is not where the story is
-    mentions = [m for m in mentions if not DESTINATION.search(ctx.text_of[max(sent.start_char, m.start_char - 90) : m.start_char])]
+    mentions = [m for m in mentions if not leads_to_destination(ctx.text_of[max(sent.start_char, m.start_char - 90) : m.start_char])]
     if not mentions:
-        sentence_text = ctx.text(sent.start, sent.end)
-        if COUNTRY_REF.search(sentence_text) and state.last_country:
+        sentence_text = sent.text
+        if state.last_country and ctx.may_match(COUNTRY_REF) and COUNTRY_REF.search(sentence_text):
             state.running = [state.last_country]
         return
     text = ctx.text_of
-    opening = rx(r"\W*(?:in|across)\s+", regex.IGNORECASE).match(text[sent.start_char : sent.start_char + 12])
+    opening = OPENING_PLACE.match(text[sent.start_char : sent.start_char + 12])
     camps = [m.label for m in mentions if m.kind == "camp"]
     if camps:
         state.last_camps = list(dict.fromkeys(camps))
@@ -924,6 +1207,13 @@ class PeriodState:
     last_day: Optional[Tuple[str, str]] = None  # the last single day named ("as of the same date")
 
 
+RELEASED_BEFORE = Guarded(regex.compile(
+    r"\b(?:released|published|issued|statement|release|report|press\s+conference|account|site|website|"
+    r"channel|interview|briefing)\b[^.;]{0,14}$", regex.IGNORECASE),
+    ["release", "published", "issued", "statement", "report", "press", "account", "site", "channel", "interview",
+     "briefing"])
+
+
 def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
     """"said on Thursday", "released on Tuesday": the day of the report, not of the count."""
     before = ctx.text_of[max(sent.start_char, t["start_char"] - 40) : t["start_char"]]
@@ -932,11 +1222,10 @@ def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
             REPORT_VERB_BEFORE.search(before) or REPORT_VERBS.match(after.lstrip())):
         return True
     if sent.index <= 3 or t["start_char"] - sent.start_char < 60:
-        dateline = DATELINE.match(ctx.text_of[sent.start_char : sent.end_char])
+        dateline = dateline_of(sent)
         if dateline and t["start_char"] < sent.start_char + dateline.end():
             return True  # "WASHINGTON, July 21 (Wire) -": the day of the story
-    if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and rx(r"\b(?:released|published|issued|statement|release|report|press\s+conference|account|site|website|"
-            r"channel|interview|briefing)\b[^.;]{0,14}$", regex.IGNORECASE).search(before):
+    if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and RELEASED_BEFORE.search(before):
         return True
     if rx(r"\b(?:by|until|before)\s+(?:the\s+end\s+of\s+)?$", regex.IGNORECASE).search(before):
         return True
@@ -1029,15 +1318,17 @@ class SourceState:
     last_speaker: Optional[str] = None  # the party "he", "the statement", "the ministry" refer to
 
 
+OWN_STATEMENT = Guarded(regex.compile(r"(?:’s|'s)?\s+(?:statement|release|press\s+release|report|strike\s+(?:summary|report)|update)"),
+                        ["statement", "release", "report", "summary", "update"])
+
+
 def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
     """The asserting party of a sentence: "X said", "according to X", "X's statement"."""
-    text = ctx.text_of[sent.start_char : sent.end_char]
-    if not ATTRIBUTION_CUE.search(text):
+    text = sent.text
+    verbs = report_verbs_in(text)
+    if not has_attribution_cue(text, bool(verbs)):
         return None  # most sentences: nothing to attribute, one search instead of several
     base = sent.start_char
-    # ISIS is a source only where a statement is its own ("ISIS said", "according to Amaq")
-    actors = [a for a in sent.actors if a.label not in ISIS_NAMES
-              or rx(r"\s*(?:said|announced|claimed\s+in\s+a\s+statement)").match(text[a.end_char - base :])]
     m = ACCORDING_TO.search(text)
     if m:
         after_char = base + m.end()
@@ -1055,21 +1346,23 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
         named = rx(r"\s+(?:the\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})").match(text[m.end() :])
         if named:
             return named_party(named.group(1))
-    owner = rx(r"\b(?:in|from)\s+(?:the|a|an|its)\s+").search(text)
     for a in sent.actors:
         follows = text[a.end_char - base : a.end_char - base + 30]
         ahead = text[max(0, a.start_char - base - 12) : a.start_char - base]
-        if owner and rx(r"(?:’s|'s)?\s+(?:statement|release|press\s+release|report|strike\s+(?:summary|report)|update)").match(follows) \
-                and rx(r"\b(?:in|from|to)\s+(?:the|a|an)\s+$").search(ahead) and a.label not in ISIS_NAMES:
+        if OWN_STATEMENT.match(follows) \
+                and rx(r"\b(?:in|from|to)\s+(?:the|a|an)\s+$").search(ahead) and a.label not in ISIS_NAMES \
+                and rx(r"\b(?:in|from)\s+(?:the|a|an|its)\s+").search(text):
             return a.label
-    verbs = list(REPORT_VERBS.finditer(text))
     if verbs:
+        # ISIS is a source only where a statement is its own ("ISIS said", "according to Amaq")
+        actors = [a for a in sent.actors if a.label not in ISIS_NAMES
+                  or rx(r"\s*(?:said|announced|claimed\s+in\s+a\s+statement)").match(text, a.end_char - base)]
         for v in verbs:
             vchar = base + v.start()
             head = text[: v.start()]
             # the subject patterns end at the verb: search only the stretch before it
             near = max(0, len(head) - 160)
-            if PRONOUN_SUBJECT.search(head, near):
+            if pronoun_subject(head, near):
                 return "__previous__"  # "..., he said", "the spokesman told"
             # "X said": the actor right before the verb, or in an appositive before it
             # ("Kurilla, commander of CENTCOM, said"); "said X": the one right after
@@ -1078,20 +1371,19 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
                 or rx(r"[^,]{0,40},\s*").fullmatch(text[a.end_char - base : v.start()]))]
             after = [a for a in actors if a.start_char >= base + v.end() and a.start_char - (base + v.end()) <= 60]
             # "..., said Gen. Kurilla, commander of CENTCOM": inversion follows a comma or a quote
-            inverted = v.group(0) in SPEECH_VERBS and rx(r"[,\"”’]\s*$").search(head) is not None
+            inverted = v.group(0) in SPEECH_VERBS and head.rstrip(REGEX_WHITESPACE)[-1:] in (",", '"', "”", "’")
             if before:
                 return before[-1].label
             if after and inverted:
                 return after[0].label
-            subject = (NAMED_SUBJECT.search(head, near) or NAMED_BODY.search(head, near)
-                       or ACRONYM_SUBJECT.search(head, near))
+            subject = named_subject(head, near)
             if subject:
                 return named_party(subject.group(1))
             if rx(r"\b(?:ministry|command|agency|office|spokes\w+)\s+(?:[A-Z][\w’'-]*\s+){0,3}$").search(head, near):
                 return "__previous__"  # "ministry spokesman Karwan Hassan told Rudaw"
-    if rx(r"(?:statement|report|release|data|figures)\s+(?:\w+\s+){0,2}(?:showed|shows|said|says|states|stated|mentioned|indicates)", regex.IGNORECASE).search(text):
+    if DOCUMENT_SAYS.search(text):
         return "__previous__"
-    headline = rx(r":\s*([A-Z][\w-]+)\s*$").search(text.strip())
+    headline = rx(r":\s*([A-Z][\w-]+)\s*$").search(text.strip()) if ":" in text else None
     if headline:
         for a in sent.actors:
             if a.label == headline.group(1) or ctx.text_of[a.start_char : a.end_char] == headline.group(1):
@@ -1101,8 +1393,11 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
     return None
 
 
-KNOWN_AS = regex.compile(r"\b(?:(?:formally|officially|also|better|formerly)\s+known\s+as|known\s+(?:formally|officially)\s+as)\b",
-                         regex.IGNORECASE)
+DOCUMENT_SAYS = Guarded(regex.compile(r"(?:statement|report|release|data|figures)\s+(?:\w+\s+){0,2}"
+                                      r"(?:showed|shows|said|says|states|stated|mentioned|indicates)", regex.IGNORECASE),
+                        ["statement", "report", "release", "data", "figures"])
+KNOWN_AS = Guarded(regex.compile(r"\b(?:(?:formally|officially|also|better|formerly)\s+known\s+as|"
+                                 r"known\s+(?:formally|officially)\s+as)\b", regex.IGNORECASE), ["known"])
 
 
 def known_as(ctx: Context) -> Dict[str, str]:
@@ -1142,30 +1437,32 @@ def outlet_name(ctx: Context, outlet: Optional[str], names: Dict[str, str]) -> O
 def quote_attributions(ctx: Context, attributions: List[Optional[str]]) -> Dict[int, Optional[str]]:
     """A quotation running over several sentences is attributed where it closes ('..." SOHR said.')."""
     out: Dict[int, Optional[str]] = {}
-    text = ctx.text_of
     for i, sent in enumerate(ctx.sentences):
-        body = text[sent.start_char : sent.end_char].lstrip()
+        body = sent.text.lstrip()
         if body[:1] not in ('"', "“") or attributions[i]:
             continue
         for j in range(i, min(len(ctx.sentences), i + 4)):
             other = ctx.sentences[j]
             if other.paragraph != sent.paragraph:
                 break
-            chunk = text[other.start_char : other.end_char]
+            chunk = other.text
             if ("”" in chunk or (j > i and '"' in chunk) or chunk.count('"') >= 2) and attributions[j]:
                 out[i] = attributions[j]
                 break
     return out
 
 
+CAPTION_CUE = Guarded(regex.compile(r"\b(?:Photo|Image of|Getty Images|REUTERS/|AFP/|AP/)"),
+                      ["Photo", "Image of", "Getty Images", "REUTERS/", "AFP/", "AP/"])
+
+
 def caption_sentences(ctx: Context) -> Set[int]:
     """Photo captions and credits: their places and dates are not the story's."""
-    text = ctx.text_of
     out: Set[int] = set()
     previous_credit = -2
     for sent in ctx.sentences:
-        chunk = text[sent.start_char : sent.end_char]
-        if rx(r"\b(?:Photo|Image of|Getty Images|REUTERS/|AFP/|AP/)").search(chunk):
+        chunk = sent.text
+        if ctx.may_match(CAPTION_CUE) and CAPTION_CUE.search(chunk):
             out.add(sent.index)
             previous_credit = sent.paragraph
         elif sent.paragraph == previous_credit + 1 and not sent.figures and len(ctx.sentences) > 8:
@@ -1223,28 +1520,29 @@ def main_source(ctx: Context, attributions: List[Optional[str]]) -> Optional[str
 
 def figure_evidence(ctx: Context, sent: Sentence, fig: Figure) -> dict:
     text = ctx.text_of
-    ev: dict = {
-        "sentence": text[sent.start_char : sent.end_char],
-        "sentence_start": sent.start_char,
-        "sentence_end": sent.end_char,
-        "figure": text[fig.data["start_char"] : fig.data["end_char"]],
-        "figure_start": fig.data["start_char"],
-        "figure_end": fig.data["end_char"],
-        "trigger": None,
-        "trigger_start": None,
-        "trigger_end": None,
-    }
+    figure_start, figure_end = fig.data["start_char"], fig.data["end_char"]
     span = fig.event_span if fig.event_span and fig.noun not in ("operation", "strike", "engagement", "attack") else None
     if span is None and fig.noun_tokens[1] > fig.noun_tokens[0]:
         span = fig.noun_tokens
+    trigger = trigger_start = trigger_end = None
     if span is not None and span[1] > span[0]:
-        s = ctx.doc[span[0] : span[1]]
-        ev.update(trigger=s.text, trigger_start=s.start_char, trigger_end=s.end_char)
-    return ev
+        trigger_start, trigger_end = ctx.token_starts[span[0]], ctx.token_ends[span[1] - 1]
+        trigger = text[trigger_start:trigger_end]
+    return {
+        "sentence": sent.text,
+        "sentence_start": sent.start_char,
+        "sentence_end": sent.end_char,
+        "figure": text[figure_start:figure_end],
+        "figure_start": figure_start,
+        "figure_end": figure_end,
+        "trigger": trigger,
+        "trigger_start": trigger_start,
+        "trigger_end": trigger_end,
+    }
 
 
 def is_headline(ctx: Context, sent: Sentence) -> bool:
-    text = ctx.text_of[sent.start_char : sent.end_char].strip()
+    text = sent.text.strip()
     return bool(text) and text[-1] not in ".!?\"”’'" and sent.index < 6
 
 
@@ -1307,13 +1605,16 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
                    actors_key: str = "isis_actors", places_key: str = "isis_places",
                    actor_names: Optional[Dict[str, str]] = None) -> List[dict]:
     """All claims of a tagged doc as plain dicts in the gold format (plus ``evidence``)."""
-    if not doc._.isis_figures:
+    underscore = doc._
+    if not underscore.isis_figures:
         return []
     lex = triggers if isinstance(triggers, Compiled) else compile_triggers(triggers)
     ctx = Context(doc, lex, actors_key, places_key)
+    if not ctx.figures:
+        return []  # every figure was part of a name
     reference = published
-    if reference is None and doc._.reference_date:
-        reference = dt.date.fromisoformat(doc._.reference_date)
+    if reference is None and underscore.reference_date:
+        reference = dt.date.fromisoformat(underscore.reference_date)
     equivalent = known_as(ctx)
     for a in ctx.actors:
         a.label = equivalent.get(a.label, a.label)
@@ -1327,15 +1628,17 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
     prev_person: Optional[Figure] = None
     previous_sentence: Optional[Sentence] = None
     total_sentence: Optional[Sentence] = None  # the last sentence with figures that is not a list item
-    for sent in ctx.sentences:
-        mentions = usable_places(ctx, sent)
-        times = period_times(ctx, sent)
-        sentence_text = ctx.text_of[sent.start_char : sent.end_char]
+    # what the sentences after the last figure say changes nothing: stop there
+    last_with_figures = max(f.sent for f in ctx.figures)
+    for sent in ctx.sentences[: last_with_figures + 1]:
         if sent.index in captions:
             continue
+        mentions = usable_places(ctx, sent)
+        times = period_times(ctx, sent)
+        sentence_text = sent.text
         attributed = resolve_actor_source(first_pass[sent.index], main) if first_pass[sent.index] else None
         attributed = attributed or quoted.get(sent.index)
-        if OUTLET_VOICE.search(sentence_text):
+        if ctx.may_match(OUTLET_VOICE) and OUTLET_VOICE.search(sentence_text):
             attributed = outlet
         if attributed == "__previous__":
             attributed = sources.last_speaker or main
@@ -1372,7 +1675,7 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
                 if fig.metric == "camp_population" and not any(name in camps_here for name in place):
                     if camps_here:
                         place = list(dict.fromkeys(camps_here))  # people "from Syria, Iraq" live in the camp
-                    elif places.last_camps and not COUNTRY_REF.search(sentence_text) and (
+                    elif places.last_camps and not (ctx.may_match(COUNTRY_REF) and COUNTRY_REF.search(sentence_text)) and (
                             not place or set(place) <= {"Hasakah", "Syria"} or rx(r"\bcamps?\b").search(sentence_text)):
                         place = list(places.last_camps)  # "the camp is home to ...": the camp named before
                 period = resolve_period(ctx, sent, fig, kind, periods, reference, times)
