@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import regex
@@ -22,7 +23,14 @@ from spacy.tokens import Doc
 
 from .component import Component, char_spans
 from .extensions import doc_published, doc_text
-from .patterns import anchored_matches, rx
+from .patterns import (
+    BranchDispatch,
+    anchored_matches,
+    anchored_matches_at,
+    plain_lower,
+    rx,
+    word_trie,
+)
 
 MONTHS = {
     name: i
@@ -81,44 +89,82 @@ PATTERNS: List[Tuple[str, str]] = [
     ("year", rf"(?<![\d,.$])(?P<y>{YEAR})(?!\d|,\d|\s*(?:percent|%))"),
     ("so_far", r"so\s+far|to\s+date"),
 ]
-TIME_RE = regex.compile(
-    "|".join(f"(?P<k{i}>{p})" for i, (_, p) in enumerate(PATTERNS)),
-    regex.IGNORECASE,
-)
+# The time expressions are the alternation of these patterns, case-insensitive: at a
+# place, the first pattern that matches wins. ``TIME_MATCHER`` (below) runs it.
 KIND_OF = {f"k{i}": kind for i, (kind, _) in enumerate(PATTERNS)}
 
 
 # What every time expression holds: a digit, a month or weekday name, or a time word.
-TIME_ANCHOR_RE = regex.compile(
-    rf"[0-9]+|\b(?:{MONTH}|{WEEKDAY}|years?|months?|weeks?|days?|quarter|half|yesterday|today|tonight|"
-    r"far|date|since|began|launched|started|begun|kicked|period)\b",
-    regex.IGNORECASE,
+ANCHOR_WORDS = (
+    rf"{MONTH}|{WEEKDAY}|years?|months?|weeks?|days?|quarter|half|yesterday|today|tonight|"
+    r"far|date|since|began|launched|started|begun|kicked|period"
 )
+TIME_ANCHOR_RE = regex.compile(rf"[0-9]+|\b(?:{ANCHOR_WORDS})\b", regex.IGNORECASE)
 # The words a time expression can start with, before its anchor.
 TIME_STARTERS = frozenset(
     "from between since the late early on last this that over during throughout so to first second "
     "third fourth final 1st 2nd 3rd 4th latter past previous preceding prior next following earlier "
     "later began launched started begun kicked mid".split()
 )
+# The alternation's match at a place, trying only the patterns that can begin with the next
+# two characters; ``kind_of`` reads the pattern off the match.
+TIME_MATCHER = BranchDispatch([(f"k{i}", p) for i, (_, p) in enumerate(PATTERNS)], regex.IGNORECASE)
+# The strings ANCHOR_WORDS matches, spelled out (see the test in ``time_matches``).
+ANCHOR_WORD_LIST = frozenset(
+    "jan jan. january feb feb. february mar mar. march apr apr. april may jun jun. june jul jul. july "
+    "aug aug. august sep sep. sept sept. september september. oct oct. october nov nov. november "
+    "dec dec. december monday tuesday wednesday thursday friday saturday sunday year years month months "
+    "week weeks day days quarter half yesterday today tonight far date since began launched started "
+    "begun kicked period".split()
+)
+# The anchors and the starter words in one pass, with ``re`` over the lowered text (see
+# ``plain_lower``): a digit run, or a word that is an anchor, a starter or both ("since"),
+# the words as a trie. "1st" is read as the digit run "1"; ``ORDINAL_STARTER_AT`` tells
+# whether it is a starter word.
+ORDINAL_STARTERS = frozenset(["1st", "2nd", "3rd", "4th"])
+ANCHORS_AND_STARTERS_SCAN = re.compile(
+    r"[0-9]+|\b(" + word_trie(ANCHOR_WORD_LIST | (TIME_STARTERS - ORDINAL_STARTERS)) + r")\b"
+)
+ORDINAL_STARTER_AT = re.compile(r"\b(?:1st|2nd|3rd|4th)\b")
 
 
 def time_matches(text: str) -> Iterator["regex.Match"]:
-    """The matches of ``TIME_RE``, tried only near a digit, month, weekday or time word.
+    """The time expressions (matches of the ``PATTERNS`` alternation), tried only near a digit, month, weekday or time word.
 
     >>> [m.group(0) for m in time_matches("From January to June 2024, and on Monday")]
     ['From January to June 2024', 'on Monday']
+
+    The lowered scan finds the anchors ``TIME_ANCHOR_RE`` finds: the same words.
+
+    >>> import string; from isisfacts.patterns import finite_language
+    >>> sorted(finite_language(ANCHOR_WORDS, string.ascii_lowercase + ".")) == sorted(ANCHOR_WORD_LIST)
+    True
     """
-    return anchored_matches(text, TIME_RE, TIME_ANCHOR_RE, TIME_STARTERS, reach=64)
+    low = plain_lower(text)
+    if low is None:  # a character the lowered scan would read differently ("İ"): the slow, sure way
+        return anchored_matches(text, TIME_MATCHER, TIME_ANCHOR_RE, TIME_STARTERS, reach=64)
+    anchor_starts: List[int] = []
+    starter_starts: List[int] = []
+    for m in ANCHORS_AND_STARTERS_SCAN.finditer(low):
+        at = m.start()
+        word = m.group(1)
+        if word is None:  # digits
+            anchor_starts.append(at)
+            if ORDINAL_STARTER_AT.match(low, at):
+                starter_starts.append(at)
+            continue
+        if word in ANCHOR_WORD_LIST:
+            anchor_starts.append(at)
+        if word in TIME_STARTERS:
+            starter_starts.append(at)
+    return anchored_matches_at(text, TIME_MATCHER, anchor_starts, starter_starts, TIME_STARTERS, reach=64)
 
 
 WORD_EDGE_BEFORE = regex.compile(r"[\w]$")
 
 
 def kind_of(m: "regex.Match") -> str:
-    for key, kind in KIND_OF.items():
-        if m.group(key) is not None:
-            return kind
-    raise AssertionError("a time match outside every pattern")
+    return KIND_OF[TIME_MATCHER.name_of[m.re]]
 
 
 def month_number(text: str) -> Optional[int]:
