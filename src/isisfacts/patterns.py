@@ -189,6 +189,11 @@ class BranchDispatch:
     characters) once per key. The branches are compiled one by one, so ``m.re`` tells
     which branch made ``m`` (``name_of``); ``m.groupdict()`` holds that branch's groups.
 
+    The partial match keeps every branch that matches the full text there: a path that runs
+    off the end of ``key`` makes a partial match, and inside a negative lookahead it lets the
+    path through (``regex.match(r"a(?!bc)", "ab", partial=True)`` matches). That needs the
+    branches to have no positive lookaround and no ``\\b`` past their first character.
+
     >>> d = BranchDispatch([("a", r"x\\d+"), ("b", r"\\d+x"), ("c", r"\\d+")], regex.IGNORECASE)
     >>> m = d.match("see 12x", 4); m.group(0), d.name_of[m.re]
     ('12x', 'b')
@@ -196,7 +201,9 @@ class BranchDispatch:
     True
     """
 
-    def __init__(self, branches: Sequence[Tuple[str, str]], flags: int = 0, key_length: int = 2):
+    MAX_KEYS = 100_000  # the look-up of candidates by key starts afresh beyond this size
+
+    def __init__(self, branches: Sequence[Tuple[str, str]], flags: int = 0, key_length: int = 6):
         self.branches = [regex.compile(pattern, flags) for _, pattern in branches]
         self.name_of: Dict["regex.Pattern", str] = {
             compiled: name for compiled, (name, _) in zip(self.branches, branches)
@@ -205,8 +212,19 @@ class BranchDispatch:
         self.by_key: Dict[str, Tuple["regex.Pattern", ...]] = {}
 
     def candidates(self, key: str) -> Tuple["regex.Pattern", ...]:
-        """The branches, in order, that can begin with ``key`` (all of them for ``""``)."""
-        kept = tuple(branch for branch in self.branches if not key or branch.match(key, partial=True) is not None)
+        """The branches, in order, that can begin with ``key`` (all of them for ``""``).
+
+        Only the branches that can begin with ``key[:-1]`` need asking.
+        """
+        known = self.by_key.get(key)
+        if known is not None:
+            return known
+        if not key:
+            kept = tuple(self.branches)
+        else:
+            kept = tuple(branch for branch in self.candidates(key[:-1]) if branch.match(key, partial=True) is not None)
+        if len(self.by_key) >= self.MAX_KEYS:
+            self.by_key.clear()
         self.by_key[key] = kept
         return kept
 
@@ -245,7 +263,6 @@ def anchored_matches_at(
     ['more than 40', '7']
     """
     tried: Dict[int, Optional["regex.Match"]] = {}
-    longest = max(map(len, starters), default=0)
     last_end = 0
     for at in anchor_starts:
         if at < last_end:
@@ -254,7 +271,7 @@ def anchored_matches_at(
         starts = starter_starts[bisect.bisect_left(starter_starts, window) : bisect.bisect_left(starter_starts, at)]
         if at > window and is_word_char(text[at - 1]):
             # the anchor is inside a word ("since2019"): its start counts if the part before is a starter
-            word_start = at - 1
+            word_start, longest = at - 1, max(map(len, starters))
             while word_start > window and at - word_start <= longest and is_word_char(text[word_start - 1]):
                 word_start -= 1
             if (word_start == 0 or not is_word_char(text[word_start - 1])) and text[word_start:at].lower() in starters:
