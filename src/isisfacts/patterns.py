@@ -263,27 +263,32 @@ def anchored_matches_at(
     ['more than 40', '7']
     """
     tried: Dict[int, Optional["regex.Match"]] = {}
+    untried = object()
+    match, bisect_left = pattern.match, bisect.bisect_left
     last_end = 0
     for at in anchor_starts:
         if at < last_end:
             continue
         window = max(last_end, at - reach)
-        starts = starter_starts[bisect.bisect_left(starter_starts, window) : bisect.bisect_left(starter_starts, at)]
-        if at > window and is_word_char(text[at - 1]):
-            # the anchor is inside a word ("since2019"): its start counts if the part before is a starter
-            word_start, longest = at - 1, max(map(len, starters))
-            while word_start > window and at - word_start <= longest and is_word_char(text[word_start - 1]):
-                word_start -= 1
-            if (word_start == 0 or not is_word_char(text[word_start - 1])) and text[word_start:at].lower() in starters:
-                starts.append(word_start)
-        head = at  # the start of the anchor's own word ("Q1", "H2")
-        while head > window and text[head - 1].isalnum():
-            head -= 1
-        for start in starts + ([head, at] if head < at else [at]):
-            if start in tried:
-                m = tried[start]
-            else:
-                m = tried[start] = pattern.match(text, start)
+        starts = starter_starts[bisect_left(starter_starts, window) : bisect_left(starter_starts, at)]
+        if at > window:
+            if is_word_char(text[at - 1]):
+                # the anchor is inside a word ("since2019"): its start counts if the part before is a starter
+                word_start, longest = at - 1, max(map(len, starters))
+                while word_start > window and at - word_start <= longest and is_word_char(text[word_start - 1]):
+                    word_start -= 1
+                if (word_start == 0 or not is_word_char(text[word_start - 1])) and text[word_start:at].lower() in starters:
+                    starts.append(word_start)
+            head = at  # the start of the anchor's own word ("Q1", "H2")
+            while head > window and text[head - 1].isalnum():
+                head -= 1
+            if head < at:
+                starts.append(head)
+        starts.append(at)
+        for start in starts:
+            m = tried.get(start, untried)
+            if m is untried:
+                m = tried[start] = match(text, start)
             if m is not None and m.end() > at:
                 yield m
                 last_end = m.end()
