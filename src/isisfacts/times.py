@@ -111,7 +111,9 @@ TIME_STARTERS = frozenset(
 # The alternation's match at a place, trying only the patterns that can begin with the next
 # six characters ("the pa" may begin "the past week", "the ki" nothing); ``kind_of`` reads
 # the pattern off the match.
-TIME_MATCHER = BranchDispatch([(f"k{i}", p) for i, (_, p) in enumerate(PATTERNS)], regex.IGNORECASE)
+TIME_MATCHER = BranchDispatch(
+    [(f"k{i}", p) for i, (_, p) in enumerate(PATTERNS)], regex.IGNORECASE, ascii_in_re=True
+)
 KIND_OF_PATTERN = {compiled: KIND_OF[name] for compiled, name in TIME_MATCHER.name_of.items()}
 # The strings ANCHOR_WORDS matches, spelled out (see the test in ``time_matches``).
 ANCHOR_WORD_LIST = frozenset(
