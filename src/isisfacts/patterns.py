@@ -210,6 +210,7 @@ class BranchDispatch:
         self.name_of: Dict[object, str] = {compiled: name for compiled, (name, _) in zip(self.branches, branches)}
         self.key_length = key_length
         self.by_key: Dict[str, Tuple["regex.Pattern", ...]] = {}
+        self.caseless = bool(flags & regex.IGNORECASE)
         # ``ascii_in_re``: on an ASCII text, run each branch with ``re`` in ASCII mode, at half
         # the cost of a ``regex`` call. For ASCII text ``re.ASCII`` reads \s \w \d \b and
         # IGNORECASE as ``regex`` does (its \s is Unicode White_Space, which leaves out the
@@ -232,6 +233,8 @@ class BranchDispatch:
             return known
         if not key:
             kept = tuple(self.branches)
+        elif self.caseless and key.isascii() and key.lower() != key:
+            kept = self.candidates(key.lower())  # "The pa" begins what "the pa" begins
         else:
             kept = tuple(branch for branch in self.candidates(key[:-1]) if branch.match(key, partial=True) is not None)
         if len(self.by_key) >= self.MAX_KEYS:
