@@ -226,7 +226,8 @@ class BranchDispatch:
     def candidates(self, key: str) -> Tuple["regex.Pattern", ...]:
         """The branches, in order, that can begin with ``key`` (all of them for ``""``).
 
-        Only the branches that can begin with ``key[:-1]`` need asking.
+        Only the branches that can begin with ``key[:-1]`` need asking; keeping more than
+        can begin with ``key`` only costs a vain try.
         """
         known = self.by_key.get(key)
         if known is not None:
@@ -236,7 +237,12 @@ class BranchDispatch:
         elif self.caseless and key.isascii() and key.lower() != key:
             kept = self.candidates(key.lower())  # "The pa" begins what "the pa" begins
         else:
-            kept = tuple(branch for branch in self.candidates(key[:-1]) if branch.match(key, partial=True) is not None)
+            shorter = self.candidates(key[:-1])
+            if len(shorter) <= 1:
+                # one branch left: asking costs about what trying it does, so keep it (still a superset)
+                kept = shorter
+            else:
+                kept = tuple(branch for branch in shorter if branch.match(key, partial=True) is not None)
         if len(self.by_key) >= self.MAX_KEYS:
             self.by_key.clear()
         self.by_key[key] = kept
