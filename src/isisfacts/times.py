@@ -2,8 +2,9 @@
 
 Finds dates, months, years, quarters, halves, ranges and relative expressions
 ("last year", "since January", "so far this year", "yesterday") with one
-regular expression over the text, and resolves each against the doc's reference
-date (the publication date, else a dateline in the text). A relative expression
+alternation of patterns, tried near the words and digits they hold, and resolves
+each against the doc's reference date (the publication date, else a dateline in
+the text). A relative expression
 with no reference date stays unresolved: the rule layer never guesses.
 
 Results: ``doc._.isis_times`` (list of dicts with character offsets, ``kind``,
@@ -147,17 +148,19 @@ SCANNED_WORD_ROLES = {
 
 
 def time_matches(text: str) -> Iterator["regex.Match"]:
-    """The time expressions (matches of the ``PATTERNS`` alternation), tried only near a digit, month, weekday or time word.
+    """The time expressions (matches of the ``PATTERNS`` alternation), tried only near a
+    digit, month, weekday or time word (see ``anchored_matches``).
 
     >>> [m.group(0) for m in time_matches("From January to June 2024, and on Monday")]
     ['From January to June 2024', 'on Monday']
-
-    The lowered scan finds the anchors ``TIME_ANCHOR_RE`` finds: the same words.
 
     ``TIME_MATCHER`` may pick the patterns by six characters (see ``BranchDispatch``):
 
     >>> all("(?=" not in p and "(?<=" not in p and r"\\b" not in p[1:] for _, p in PATTERNS)
     True
+
+    The lowered scan finds the anchors ``TIME_ANCHOR_RE`` finds: the same words.
+
     >>> import string; from isisfacts.patterns import finite_language
     >>> sorted(finite_language(ANCHOR_WORDS, string.ascii_lowercase + ".")) == sorted(ANCHOR_WORD_LIST)
     True
