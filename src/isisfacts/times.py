@@ -4,8 +4,8 @@ Finds dates, months, years, quarters, halves, ranges and relative expressions
 ("last year", "since January", "so far this year", "yesterday") with one
 alternation of patterns, tried near the words and digits they hold, and resolves
 each against the doc's reference date (the publication date, else a dateline in
-the text). A relative expression
-with no reference date stays unresolved: the rule layer never guesses.
+the text). A relative expression with no reference date stays unresolved: the
+rule layer never guesses.
 
 Results: ``doc._.isis_times`` (list of dicts with character offsets, ``kind``,
 ``start``/``end`` ISO dates or ``None``) and ``doc.spans["isis_times"]``.
