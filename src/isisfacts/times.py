@@ -2,9 +2,10 @@
 
 Finds dates, months, years, quarters, halves, ranges and relative expressions
 ("last year", "since January", "so far this year", "yesterday") with one
-regular expression over the text, and resolves each against the doc's reference
-date (the publication date, else a dateline in the text). A relative expression
-with no reference date stays unresolved: the rule layer never guesses.
+alternation of patterns, tried near the words and digits they hold, and resolves
+each against the doc's reference date (the publication date, else a dateline in
+the text). A relative expression with no reference date stays unresolved: the
+rule layer never guesses.
 
 Results: ``doc._.isis_times`` (list of dicts with character offsets, ``kind``,
 ``start``/``end`` ISO dates or ``None``) and ``doc.spans["isis_times"]``.
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
+import re
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import regex
@@ -21,8 +24,16 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .component import Component, char_spans
-from .extensions import doc_published, doc_text
-from .patterns import anchored_matches, rx
+from .extensions import _context_value, doc_published, doc_text, parse_published
+from .patterns import (
+    BranchDispatch,
+    anchored_matches,
+    anchored_matches_at,
+    is_word_char,
+    plain_lower,
+    rx,
+    word_trie,
+)
 
 MONTHS = {
     name: i
@@ -81,44 +92,115 @@ PATTERNS: List[Tuple[str, str]] = [
     ("year", rf"(?<![\d,.$])(?P<y>{YEAR})(?!\d|,\d|\s*(?:percent|%))"),
     ("so_far", r"so\s+far|to\s+date"),
 ]
-TIME_RE = regex.compile(
-    "|".join(f"(?P<k{i}>{p})" for i, (_, p) in enumerate(PATTERNS)),
-    regex.IGNORECASE,
-)
+# The time expressions are the alternation of these patterns, case-insensitive: at a
+# place, the first pattern that matches wins. ``TIME_MATCHER`` (below) runs it.
 KIND_OF = {f"k{i}": kind for i, (kind, _) in enumerate(PATTERNS)}
 
 
 # What every time expression holds: a digit, a month or weekday name, or a time word.
-TIME_ANCHOR_RE = regex.compile(
-    rf"[0-9]+|\b(?:{MONTH}|{WEEKDAY}|years?|months?|weeks?|days?|quarter|half|yesterday|today|tonight|"
-    r"far|date|since|began|launched|started|begun|kicked|period)\b",
-    regex.IGNORECASE,
+ANCHOR_WORDS = (
+    rf"{MONTH}|{WEEKDAY}|years?|months?|weeks?|days?|quarter|half|yesterday|today|tonight|"
+    r"far|date|since|began|launched|started|begun|kicked|period"
 )
+TIME_ANCHOR_RE = regex.compile(rf"[0-9]+|\b(?:{ANCHOR_WORDS})\b", regex.IGNORECASE)
 # The words a time expression can start with, before its anchor.
 TIME_STARTERS = frozenset(
     "from between since the late early on last this that over during throughout so to first second "
     "third fourth final 1st 2nd 3rd 4th latter past previous preceding prior next following earlier "
     "later began launched started begun kicked mid".split()
 )
+# The alternation's match at a place, trying only the patterns that can begin with the next
+# six characters ("the pa" may begin "the past week", "the ki" nothing); ``kind_of`` reads
+# the pattern off the match.
+TIME_MATCHER = BranchDispatch(
+    [(f"k{i}", p) for i, (_, p) in enumerate(PATTERNS)], regex.IGNORECASE, ascii_in_re=True
+)
+KIND_OF_PATTERN = {compiled: KIND_OF[name] for compiled, name in TIME_MATCHER.name_of.items()}
+# The strings ANCHOR_WORDS matches, spelled out (see the test in ``time_matches``).
+ANCHOR_WORD_LIST = frozenset(
+    "jan jan. january feb feb. february mar mar. march apr apr. april may jun jun. june jul jul. july "
+    "aug aug. august sep sep. sept sept. september september. oct oct. october nov nov. november "
+    "dec dec. december monday tuesday wednesday thursday friday saturday sunday year years month months "
+    "week weeks day days quarter half yesterday today tonight far date since began launched started "
+    "begun kicked period".split()
+)
+# The anchors and the starter words in one pass, with ``re`` over the lowered text (see
+# ``plain_lower``): a digit run, or a word that is an anchor, a starter or both ("since"),
+# the words as a trie. "1st" is read as the digit run "1"; ``ORDINAL_STARTER_AT`` tells
+# whether it is a starter word. The lookahead first lets ``re`` skip the characters that
+# begin nothing; an ASCII text is scanned as bytes, which ``re`` does quicker, alike.
+ORDINAL_STARTERS = frozenset(["1st", "2nd", "3rd", "4th"])
+_SCANNED_WORDS = ANCHOR_WORD_LIST | (TIME_STARTERS - ORDINAL_STARTERS)
+_SCAN = (
+    "(?=[0-9" + "".join(sorted({word[0] for word in _SCANNED_WORDS})) + "])"
+    r"(?:[0-9]+|\b(" + word_trie(_SCANNED_WORDS) + r")\b)"
+)
+ANCHORS_AND_STARTERS_SCAN = re.compile(_SCAN)
+ANCHORS_AND_STARTERS_SCAN_BYTES = re.compile(_SCAN.encode("ascii"))
+ORDINAL_STARTER_AT = re.compile(r"\b(?:1st|2nd|3rd|4th)\b")
+ORDINAL_STARTER_AT_BYTES = re.compile(rb"\b(?:1st|2nd|3rd|4th)\b")
+# a scanned word (str or bytes) -> (is an anchor, is a starter)
+SCANNED_WORD_ROLES = {
+    spelling: (word in ANCHOR_WORD_LIST, word in TIME_STARTERS)
+    for word in _SCANNED_WORDS
+    for spelling in (word, word.encode("ascii"))
+}
 
 
 def time_matches(text: str) -> Iterator["regex.Match"]:
-    """The matches of ``TIME_RE``, tried only near a digit, month, weekday or time word.
+    """The time expressions (matches of the ``PATTERNS`` alternation), tried only near a
+    digit, month, weekday or time word (see ``anchored_matches``).
 
     >>> [m.group(0) for m in time_matches("From January to June 2024, and on Monday")]
     ['From January to June 2024', 'on Monday']
+
+    ``TIME_MATCHER`` may pick the patterns by six characters (see ``BranchDispatch``):
+
+    >>> all("(?=" not in p and "(?<=" not in p and r"\\b" not in p[1:] for _, p in PATTERNS)
+    True
+
+    The lowered scan finds the anchors ``TIME_ANCHOR_RE`` finds: the same words.
+
+    >>> import string; from isisfacts.patterns import finite_language
+    >>> sorted(finite_language(ANCHOR_WORDS, string.ascii_lowercase + ".")) == sorted(ANCHOR_WORD_LIST)
+    True
     """
-    return anchored_matches(text, TIME_RE, TIME_ANCHOR_RE, TIME_STARTERS, reach=64)
-
-
-WORD_EDGE_BEFORE = regex.compile(r"[\w]$")
+    low = plain_lower(text)
+    if low is None:  # a character the lowered scan would read differently ("İ"): the slow, sure way
+        return anchored_matches(text, TIME_MATCHER, TIME_ANCHOR_RE, TIME_STARTERS, reach=64)
+    if text.isascii():
+        subject, scan, ordinal_at = low.encode("ascii"), ANCHORS_AND_STARTERS_SCAN_BYTES, ORDINAL_STARTER_AT_BYTES
+    else:
+        subject, scan, ordinal_at = low, ANCHORS_AND_STARTERS_SCAN, ORDINAL_STARTER_AT
+    anchor_starts: List[int] = []
+    starter_starts: List[int] = []
+    for m in scan.finditer(subject):
+        at = m.start()
+        word = m.group(1)
+        if word is None:  # digits
+            anchor_starts.append(at)
+            if ordinal_at.match(subject, at):
+                starter_starts.append(at)
+            continue
+        anchor, starter = SCANNED_WORD_ROLES[word]
+        if anchor:
+            anchor_starts.append(at)
+        if starter:
+            starter_starts.append(at)
+    return anchored_matches_at(text, TIME_MATCHER, anchor_starts, starter_starts, TIME_STARTERS, reach=64)
 
 
 def kind_of(m: "regex.Match") -> str:
-    for key, kind in KIND_OF.items():
-        if m.group(key) is not None:
-            return kind
-    raise AssertionError("a time match outside every pattern")
+    return KIND_OF_PATTERN[m.re]
+
+
+# compiled once, not looked up at every call
+YEAR_RE = rx(YEAR)
+DAY_RE = rx(DAY)
+NON_DIGIT_RE = rx(r"\D")
+LAST_OR_THIS_RE = rx(r"\s*(?:last|this)\b", regex.IGNORECASE)
+DATELINE_DIGITS_RE = rx(r"\d{2,4}\s*$|T|\d")
+MONTH_CONTEXT_RE = rx(r"\b(in|on|since|from|until|through|by|of|during|early|late|mid|last|this|to)\s*-?\s*$")
 
 
 def month_number(text: str) -> Optional[int]:
@@ -157,7 +239,7 @@ class Resolver:
         if not text:
             return self.context_year or (self.reference.year if self.reference else None)
         low = " ".join(text.lower().split())
-        if rx(YEAR).fullmatch(low):
+        if YEAR_RE.fullmatch(low):
             return int(low)
         if self.reference is None:
             return None
@@ -181,11 +263,11 @@ class Resolver:
         rest = words[1:]
         if month is None and len(words) >= 2 and month_number(words[1]):
             day, month, rest = words[0], month_number(words[1]), words[2:]
-        elif rest and rx(DAY).fullmatch(rest[0]) and not rx(YEAR).fullmatch(rest[0]):
+        elif rest and DAY_RE.fullmatch(rest[0]) and not YEAR_RE.fullmatch(rest[0]):
             day, rest = rest[0], rest[1:]
         if month is None:
             return None
-        if rest and rx(YEAR).fullmatch(rest[0]):
+        if rest and YEAR_RE.fullmatch(rest[0]):
             year = int(rest[0])
         elif relative and self.reference is not None:
             year = self.reference.year if (relative == "this" or month < self.reference.month) else self.reference.year - 1
@@ -194,7 +276,7 @@ class Resolver:
         if year is None:
             return None
         if day is not None:
-            d = int(rx(r"\D").sub("", day))
+            d = int(NON_DIGIT_RE.sub("", day))
             try:
                 when = dt.date(year, month, d)
             except ValueError:
@@ -207,7 +289,7 @@ class Resolver:
         ref = self.reference
         if kind == "range":
             a, b = self.date_piece(g["a"]), self.date_piece(g["b"])
-            if b and not rx(YEAR).search(g["a"]) and not rx(r"\s*(?:last|this)\b", regex.IGNORECASE).match(g["a"]):
+            if b and not YEAR_RE.search(g["a"]) and not LAST_OR_THIS_RE.match(g["a"]):
                 # "January to June 2024": the first month takes the second's year
                 a = self.date_piece(f"{g['a']} {b[0].year}")
                 if a and a[0] > b[1]:  # "November to February 2024"
@@ -250,14 +332,14 @@ class Resolver:
             if ref is None:
                 return None
             a = g["a"]
-            if rx(YEAR).fullmatch(a.strip()):
+            if YEAR_RE.fullmatch(a.strip()):
                 start = dt.date(int(a), 1, 1)
             elif a.lower().endswith("year"):
                 start = dt.date(ref.year, 1, 1)
             else:
                 piece = self.date_piece(a)
                 start = piece[0] if piece else None
-                if start and not rx(YEAR).search(a):
+                if start and not YEAR_RE.search(a):
                     # "since January": the last January before the reference date
                     year = ref.year if start.month <= ref.month else ref.year - 1
                     start = start.replace(year=year)
@@ -347,11 +429,12 @@ def find_dateline(text: str, matches: Optional[Sequence["regex.Match"]] = None) 
     """
     head = text[:600]
     resolver = Resolver(None)
-    found = time_matches(head) if matches is None else (m for m in matches if m.end() <= len(head))
-    for m in found:
+    if matches is not None:  # in order and apart, so the ends grow: stop at the first past the head
+        matches = itertools.takewhile(lambda m: m.end() <= len(head), matches)
+    for m in time_matches(head) if matches is None else matches:
         kind = kind_of(m)
-        if kind in ("date", "iso", "numeric") and rx(r"\d{2,4}\s*$|T|\d").search(m.group(0)):
-            if kind == "date" and not rx(YEAR).search(m.group(0)):
+        if kind in ("date", "iso", "numeric") and DATELINE_DIGITS_RE.search(m.group(0)):
+            if kind == "date" and not YEAR_RE.search(m.group(0)):
                 continue
             span = resolver.resolve(kind, m)
             if span and span[0] == span[1]:
@@ -368,27 +451,28 @@ def tag_times(text: str, reference: Optional[dt.date],
     """
     resolver = Resolver(reference)
     out: List[Dict] = []
+    length = len(text)
     for m in time_matches(text) if matches is None else matches:
-        if m.start() > 0 and WORD_EDGE_BEFORE.search(text[m.start() - 1]):
+        start, end = m.span()
+        if start > 0 and is_word_char(text[start - 1]):
             continue  # inside a word ("Mayadin" is not "May")
-        end = m.end()
-        if end < len(text) and text[end].isalnum() and not text[end - 1] == ".":
+        if end < length and text[end].isalnum() and text[end - 1] != ".":
             continue
         kind = kind_of(m)
         surface = m.group(0)
-        if kind == "month" and surface.lower().rstrip(".") in ("may", "mar", "march", "jan", "dec", "sep", "oct", "nov", "aug", "jun", "jul", "apr", "feb") and not rx(YEAR).search(surface):
+        if kind == "month" and surface.lower().rstrip(".") in BARE_MONTH_WORDS and not YEAR_RE.search(surface):
             # a bare "may" or "march" is a verb or noun as often as a month
-            if surface[0].islower() or not _month_context(text, m.start()):
+            if surface[0].islower() or not _month_context(text, start):
                 continue
-        resolver.position = m.start()
+        resolver.position = start
         span = resolver.resolve(kind, m)
-        years = rx(YEAR).findall(surface)
+        years = YEAR_RE.findall(surface)
         if years:
             resolver.context_year = int(years[-1])
-            resolver.context_at = m.end()
+            resolver.context_at = end
         out.append(
             {
-                "start_char": m.start(),
+                "start_char": start,
                 "end_char": end,
                 "text": surface,
                 "kind": kind,
@@ -399,9 +483,13 @@ def tag_times(text: str, reference: Optional[dt.date],
     return out
 
 
+# month names that are words as often ("may", "march")
+BARE_MONTH_WORDS = frozenset(["may", "mar", "march", "jan", "dec", "sep", "oct", "nov", "aug", "jun", "jul", "apr", "feb"])
+
+
 def _month_context(text: str, at: int) -> bool:
     before = text[max(0, at - 12) : at].lower()
-    return bool(rx(r"\b(in|on|since|from|until|through|by|of|during|early|late|mid|last|this|to)\s*-?\s*$").search(before))
+    return bool(MONTH_CONTEXT_RE.search(before))
 
 
 class TimeTagger(Component):
@@ -419,15 +507,46 @@ class TimeTagger(Component):
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
-        published = doc_published(doc)
+        published = _published(doc)
         text = doc_text(doc)
         matches = list(time_matches(text))  # scanned once, for the dateline and the times
         reference = published or find_dateline(text, matches)
-        doc._.reference_date = reference.isoformat() if reference else None
         times = tag_times(text, reference, matches)
-        doc._.isis_times = times
-        doc.spans[self.spans_key] = char_spans(doc, times, "start_char", lambda t: t["kind"])
+        _set_doc_attribute(doc, "reference_date", reference.isoformat() if reference else None)
+        _set_doc_attribute(doc, "isis_times", times)
+        doc.spans[self.spans_key] = char_spans(doc, times, "start_char", _kind)
         return doc
+
+
+def _kind(time: Dict) -> str:
+    return time["kind"]
+
+
+# ``doc._.name`` builds an Underscore object at every access (a few µs, per doc, per
+# attribute). A plain attribute (a default, no getter, setter or method) is kept in
+# ``doc.user_data`` under spaCy's key ("._.", name, None, None): read and write it there.
+def _user_data_key(name: str) -> Optional[Tuple[str, str, None, None]]:
+    extension = Doc.get_extension(name)
+    if extension is None or extension[0] is not None or extension[1:] != (None, None, None):
+        return None
+    return ("._.", name, None, None)
+
+
+def _set_doc_attribute(doc: Doc, name: str, value) -> None:
+    key = _user_data_key(name)
+    if key is None:
+        setattr(doc._, name, value)
+    else:
+        doc.user_data[key] = value
+
+
+def _published(doc: Doc) -> Optional[dt.date]:
+    """``doc_published(doc)``, reading ``doc._.published`` without building ``doc._``."""
+    key = _user_data_key("published")
+    if key is None:
+        return doc_published(doc)
+    value = doc.user_data.get(key)
+    return parse_published(value if value is not None else _context_value(doc, "published"))
 
 
 @Language.factory("isis_times", default_config={"spans_key": "isis_times"})
