@@ -180,3 +180,9 @@ def test_time_spans_on_the_doc():
     nlp.add_pipe("isis_times")
     doc = nlp("From January to June 2024, raids hit the town.")
     assert [s.text for s in doc.spans["isis_times"]] == ["From January to June 2024"]
+
+
+@pytest.mark.parametrize("text", ["over the past 2024 years", "in the last 99999 months", "the past 3000000 days", "the past 99999999999999999999 days"])
+def test_a_count_reaching_before_year_one_is_left_undated(text):
+    times = tag_times(text, dt.date(2024, 3, 9))
+    assert times and all(t["start"] is None for t in times)

@@ -285,6 +285,13 @@ class Resolver:
         return dt.date(year, month, 1), month_end(year, month)
 
     def resolve(self, kind: str, m: "regex.Match") -> Optional[Tuple[dt.date, dt.date]]:
+        """The period ``m`` denotes, or ``None`` when it cannot be dated."""
+        try:
+            return self._resolve(kind, m)
+        except (ValueError, OverflowError):
+            return None  # date arithmetic out of range: "the past 2024 years" from 2024
+
+    def _resolve(self, kind: str, m: "regex.Match") -> Optional[Tuple[dt.date, dt.date]]:
         g = m.groupdict()
         ref = self.reference
         if kind == "range":
