@@ -288,11 +288,16 @@ def _scan_copy(text: str) -> Optional[str]:
     return text.translate(_SCAN_TABLE)
 
 
-_SCAN_WORD = "[a-z0-9_]"  # \w in the copy
 NUMBER_WORDS = list(UNITS) + list(TENS) + [
     "hundred", "hundreds", "thousand", "thousands", "million", "millions", "dozen", "dozens", "scores", "tens"]
 # CANDIDATE_RE in the copy (a look-behind instead of \b lets ``re`` skip faster)
-ANCHOR_SCAN = re.compile(rf"[0-9]+|(?<!{_SCAN_WORD})(?:{'|'.join(NUMBER_WORDS)})(?!{_SCAN_WORD})")
+# CANDIDATE_RE in the copy, with bytes methods (a regex pass costs more than all of
+# them): the runs of digits are the words of the copy with every other character
+# blanked; the number words, rare, are looked for only when the set of the copy's
+# words (runs of word characters) holds them.
+_DIGITS_ONLY = bytes(c if chr(c) in "0123456789" else ord(" ") for c in range(256))
+_WORD_CHARS_ONLY = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == ord("_")) else ord(" ") for c in range(256))
+NUMBER_WORD_BYTES = frozenset(w.encode() for w in NUMBER_WORDS)
 # the FIGURE_STARTERS words (one word each: "approx." is never a word)
 STARTER_SCAN = re.compile(
     r"\b(?:" + "|".join(sorted((w for w in FIGURE_STARTERS if w.isalpha()), key=len, reverse=True)) + r")\b"
@@ -314,6 +319,33 @@ FIGURE_WORDS = frozenset(
 )
 _SCAN_SPACES = frozenset(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")  # str.isspace in ASCII, a superset of \s
 _SCAN_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _anchors(scan: str) -> List[int]:
+    """The starts of ``CANDIDATE_RE.finditer(text)``, read in the copy."""
+    codes = scan.encode("ascii")
+    digits = codes.translate(_DIGITS_ONLY)
+    anchors = []
+    at = 0
+    for run in digits.split():
+        at = digits.find(run, at)  # the next run: only blanks lie between
+        anchors.append(at)
+        at += len(run)
+    words = NUMBER_WORD_BYTES.intersection(codes.translate(_WORD_CHARS_ONLY).split())
+    if words:
+        size = len(scan)
+        for word in words:
+            word = word.decode()
+            at = scan.find(word)
+            while at != -1:
+                end = at + len(word)
+                if (at == 0 or scan[at - 1] not in _SCAN_WORD_CHARS) and (
+                    end == size or scan[end] not in _SCAN_WORD_CHARS
+                ):
+                    anchors.append(at)
+                at = scan.find(word, at + 1)
+        anchors.sort()
+    return anchors
 FIGURE_BODY = regex.compile(
     rf"""
     (?P<a>{ONE})(?:\s*(?:-|–|to)\s*(?P<b>{ONE}))?(?P<plus>\+|-plus)?
@@ -355,8 +387,7 @@ def _figure_parts(text: str) -> Iterator[Tuple[int, int, tuple]]:
             yield m.start(), m.end(), m.groups()
         return
     last_end = 0
-    for anchor in ANCHOR_SCAN.finditer(scan):
-        at = anchor.start()
+    for at in _anchors(scan):
         if at < last_end:
             continue
         window = max(last_end, at - FIGURE_REACH)
@@ -404,13 +435,18 @@ def find_figures(text: str, blocked: Sequence[Tuple[int, int]] = ()) -> List[Dic
     text_len = len(text)
     out: List[Dict] = []
     for start, end, (qual, ra, rb, fa, fb, a, b, plus, vague) in _figure_parts(text):
-        num_start = start + len(qual) if qual else start
-        while num_start < end and text[num_start].isspace():
-            num_start += 1
-        qualifier_text = qual or ""
-        if qual and "\n" in text[start + len(qual) : num_start]:
-            # "approximately" at the end of one line does not qualify a figure on the next
-            start, qualifier_text = num_start, ""
+        qualifier = "exact"
+        if qual:  # (a figure without one starts with its number)
+            num_start = qual_end = start + len(qual)
+            while num_start < end and text[num_start].isspace():
+                num_start += 1
+            if "\n" in text[qual_end:num_start]:
+                # "approximately" at the end of one line does not qualify a figure on the next
+                start = num_start
+            else:
+                qualifier = QUALIFIER_OF.get(" ".join(qual.lower().split()), "exact")
+        else:
+            num_start = start
         # word boundaries: not inside a word or a longer number
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
             continue
@@ -423,7 +459,7 @@ def find_figures(text: str, blocked: Sequence[Tuple[int, int]] = ()) -> List[Dic
         if after[:1] == "-" and after[1:2].isalpha():  # "16-year", "M-16-style": a compound word
             if not COMPOUND_COUNT.match(after):
                 continue
-        before = text[max(0, num_start - 20) : num_start]
+        before = text[num_start - 20 if num_start > 20 else 0 : num_start]
         if _not_a_count_before(before) or _not_a_count_after(after):
             continue
         if "," in before and AGE_AFTER_NAME.search(before) and AGE_END.match(after):
@@ -432,10 +468,9 @@ def find_figures(text: str, blocked: Sequence[Tuple[int, int]] = ()) -> List[Dic
         if not (text[line_start] in ASCII_LETTERS or LETTER.search(text, line_start, _line_end(text, end))):
             continue  # "-30-", "###", a page number: a line with no words
         if phones is None:
-            phones = [(m.start(), m.end()) for m in PHONE_RE.finditer(text) if sum(c.isdigit() for c in m.group(0)) >= 9]
+            phones = [m.span() for m in PHONE_RE.finditer(text) if sum(map(str.isdigit, m.group())) >= 9]
         if phones and overlaps((num_start, end), phones):
             continue
-        qualifier = QUALIFIER_OF.get(" ".join(qualifier_text.lower().split()), "exact")
         value_max = None
         if vague:
             value = float(VAGUE[" ".join(vague.lower().split())])
@@ -467,8 +502,8 @@ def find_figures(text: str, blocked: Sequence[Tuple[int, int]] = ()) -> List[Dic
                 "end_char": end,
                 "num_start": num_start,
                 "text": text[start:end],
-                "value": int(value) if float(value).is_integer() else value,
-                "value_max": (int(value_max) if value_max is not None and float(value_max).is_integer() else value_max),
+                "value": int(value) if value.is_integer() else value,  # parse_value gives floats
+                "value_max": (int(value_max) if value_max is not None and value_max.is_integer() else value_max),
                 "qualifier": qualifier,
                 "vague": bool(vague),
                 "spelled": spelled,
