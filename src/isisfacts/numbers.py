@@ -310,13 +310,15 @@ FIGURE_LEAD = re.compile(
       |(?:tens|hundreds|dozens|scores|thousands|millions)\b)""",
     re.VERBOSE,
 )
-# The words that can stand right before an anchor inside a figure, a space between:
-# every word of a qualifier, of a range, of a spelled-out number or of a scale.
-FIGURE_WORDS = frozenset(
-    [w.rstrip(".") for q in QUALIFIER_OF for w in q.split()]
-    + NUMBER_WORDS
-    + ["between", "and", "from", "to", "a", "an", "of", "billion", "bn", "m", "k", "plus", "millions"]
-)
+# What a figure that starts at a starter word holds before its first anchor: a
+# qualifier, "between" or "from", "a"/"an" ("about a hundred"), spaces after each;
+# so the word before that anchor is one of these (the word before "of", "to", "than"
+# and "as" tells more).
+WORDS_BEFORE_FIRST_ANCHOR = frozenset([q.split()[-1] for q in QUALIFIER_OF] + ["between", "from", "a", "an"])
+QUALIFIERS_ENDING_IN = {
+    word: frozenset(q.split()[-2] for q in QUALIFIER_OF if q.split()[-1] == word and len(q.split()) > 1)
+    for word in ("of", "to", "than", "as")
+}
 _SCAN_SPACES = frozenset(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")  # str.isspace in ASCII, a superset of \s
 _SCAN_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
@@ -357,26 +359,37 @@ _NO_QUALIFIER_NOR_RANGE = (None,) * 5  # FIGURE_RE's groups qual, ra, rb, fa, fb
 
 
 def _may_reach(scan: str, window: int, at: int) -> bool:
-    """Whether a figure starting at a word in ``scan[window:at]`` could reach ``at``.
+    """Whether a figure starting at a starter word in ``scan[window:at]`` could have
+    ``at`` as its first anchor (see WORDS_BEFORE_FIRST_ANCHOR).
 
-    Such a figure holds every character before the anchor: spaces, and before them a
-    digit, a separator or a word of FIGURE_WORDS, or a word ending in "to" ("5to6").
+    Only a figure's first anchor needs its starter words: when that anchor is tried,
+    the figure is found and the anchors inside it are passed over.
     """
     i = at - 1
     while i >= window and scan[i] in _SCAN_SPACES:
         i -= 1
-    if i < window:
+    if i < window or i == at - 1:  # nothing before, or no space before the anchor
         return False
-    last = scan[i]
-    if last in "0123456789,.-":
-        return True
-    if last not in _SCAN_WORD_CHARS:
-        return False
-    word_start = i
-    while word_start > 0 and scan[word_start - 1] in _SCAN_WORD_CHARS:
-        word_start -= 1
-    word = scan[word_start : i + 1]
-    return word in FIGURE_WORDS or word.endswith("to") or not word.isalpha()
+    if scan[i] == ".":
+        return scan.endswith("approx", 0, i)  # "approx."
+    word_start, word = _word_ending_at(scan, i)
+    if word in QUALIFIERS_ENDING_IN:  # "more than", "up to", "in excess of", "as many as"
+        return _word_ending_at(scan, _last_non_space(scan, word_start - 1))[1] in QUALIFIERS_ENDING_IN[word]
+    return word in WORDS_BEFORE_FIRST_ANCHOR
+
+
+def _last_non_space(scan: str, i: int) -> int:
+    while i >= 0 and scan[i] in _SCAN_SPACES:
+        i -= 1
+    return i
+
+
+def _word_ending_at(scan: str, i: int) -> Tuple[int, str]:
+    """The start and text of the run of word characters that ends at ``scan[i]`` ("" if none)."""
+    start = i + 1
+    while start > 0 and scan[start - 1] in _SCAN_WORD_CHARS:
+        start -= 1
+    return start, scan[start : i + 1]
 
 
 def _figure_parts(text: str) -> Iterator[Tuple[int, int, tuple]]:
