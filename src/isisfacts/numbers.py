@@ -355,6 +355,9 @@ FIGURE_BODY = regex.compile(
     """,
     regex.IGNORECASE | regex.VERBOSE,
 )
+# FIGURE_BODY for ASCII text, run by ``re`` (2-3 times faster) in its lowercase copy:
+# case-sensitive, with \s spelled out (``re``'s \s also takes \x1c-\x1f).
+ASCII_FIGURE_BODY = re.compile(FIGURE_BODY.pattern.replace(r"\s", r"[\t\n\x0b\x0c\r ]"), re.VERBOSE)
 _NO_QUALIFIER_NOR_RANGE = (None,) * 5  # FIGURE_RE's groups qual, ra, rb, fa, fb
 
 
@@ -399,6 +402,7 @@ def _figure_parts(text: str) -> Iterator[Tuple[int, int, tuple]]:
         for m in figure_matches(text):
             yield m.start(), m.end(), m.groups()
         return
+    ascii_text = text.isascii()
     last_end = 0
     for at in _anchors(scan):
         if at < last_end:
@@ -423,9 +427,15 @@ def _figure_parts(text: str) -> Iterator[Tuple[int, int, tuple]]:
                 if m is not None and m.end() > at:
                     found = head, m.end(), m.groups()
             if found is None:
-                m = FIGURE_BODY.match(text, at)
-                if m is not None:
-                    found = at, m.end(), _NO_QUALIFIER_NOR_RANGE + m.groups()
+                if ascii_text:
+                    m = ASCII_FIGURE_BODY.match(scan, at)
+                    if m is not None:  # the groups as written in the text
+                        groups = tuple([text[s:e] if s >= 0 else None for s, e in m.regs[1:]])
+                        found = at, m.end(), _NO_QUALIFIER_NOR_RANGE + groups
+                else:
+                    m = FIGURE_BODY.match(text, at)
+                    if m is not None:
+                        found = at, m.end(), _NO_QUALIFIER_NOR_RANGE + m.groups()
         if found is not None:
             yield found
             last_end = found[1]
