@@ -559,12 +559,21 @@ class NumberTagger(Component):
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
-        blocked = [(t["start_char"], t["end_char"]) for t in (doc._.isis_times or [])
-                   if t["kind"] not in ("so_far", "anaphoric", "past_n", "this_unit", "months", "since_day")]
+        extensions = doc._  # built at every access (a few us): once
+        blocked = [(t["start_char"], t["end_char"]) for t in (extensions.isis_times or [])
+                   if t["kind"] not in NOT_BLOCKING_TIMES]
         figures = find_figures(doc_text(doc), blocked)
-        doc._.isis_figures = figures
-        doc.spans[self.spans_key] = char_spans(doc, figures, "num_start", lambda f: "FIGURE")
+        extensions.isis_figures = figures
+        doc.spans[self.spans_key] = char_spans(doc, figures, "num_start", _figure_label) if figures else []
         return doc
+
+
+# relative periods ("the past 3 months", "so far"): unlike dates and years, their spans do not hide figures
+NOT_BLOCKING_TIMES = frozenset(["so_far", "anaphoric", "past_n", "this_unit", "months", "since_day"])
+
+
+def _figure_label(figure: Dict) -> str:
+    return "FIGURE"
 
 
 @Language.factory("isis_numbers", default_config={"spans_key": "isis_numbers"})
