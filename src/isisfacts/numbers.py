@@ -325,6 +325,11 @@ FIGURE_LEAD = re.compile(
 # so the word before that anchor is one of these (the word before "of", "to", "than"
 # and "as" tells more).
 WORDS_BEFORE_FIRST_ANCHOR = frozenset([q.split()[-1] for q in QUALIFIER_OF] + ["between", "from", "a", "an"])
+_WORDS_BEFORE_FIRST_ANCHOR = tuple(WORDS_BEFORE_FIRST_ANCHOR)
+# The one exception: "a hundred" glued to the "to" of a range is no anchor, and the
+# first anchor comes later, maybe without a space ("a hundredto5", "a dozento forty-five").
+# A text holding one has all the starter words of each anchor tried.
+GLUED_SCALE_TO = re.compile("(?:hundred|thousand|dozen|million)to")
 QUALIFIERS_ENDING_IN = {
     word: frozenset(q.split()[-2] for q in QUALIFIER_OF if q.split()[-1] == word and len(q.split()) > 1)
     for word in ("of", "to", "than", "as")
@@ -385,6 +390,8 @@ def _may_reach(scan: str, window: int, at: int) -> bool:
         return False
     if scan[i] == ".":
         return scan.endswith("approx", 0, i)  # "approx."
+    if not scan.endswith(_WORDS_BEFORE_FIRST_ANCHOR, 0, i + 1):  # a quick test first
+        return False
     word_start, word = _word_ending_at(scan, i)
     if word in QUALIFIERS_ENDING_IN:  # "more than", "up to", "in excess of", "as many as"
         return _word_ending_at(scan, _last_non_space(scan, word_start - 1))[1] in QUALIFIERS_ENDING_IN[word]
@@ -413,13 +420,14 @@ def _figure_parts(text: str) -> Iterator[Tuple[int, int, tuple]]:
             yield m.start(), m.end(), m.groups()
         return
     ascii_text = text.isascii()
+    any_starter = GLUED_SCALE_TO.search(scan) is not None
     last_end = 0
     for at in _anchors(scan):
         if at < last_end:
             continue
         window = max(last_end, at - FIGURE_REACH)
         found = None
-        if _may_reach(scan, window, at):
+        if any_starter or (at > window and scan[at - 1] in _SCAN_SPACES and _may_reach(scan, window, at)):
             # the starter words, earliest first: their figures are the longest
             for word in STARTER_SCAN.finditer(scan, window, at):
                 start = word.start()
