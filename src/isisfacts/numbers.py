@@ -329,7 +329,7 @@ _WORDS_BEFORE_FIRST_ANCHOR = tuple(WORDS_BEFORE_FIRST_ANCHOR)
 # The one exception: "a hundred" glued to the "to" of a range is no anchor, and the
 # first anchor comes later, maybe without a space ("a hundredto5", "a dozento forty-five").
 # A text holding one has all the starter words of each anchor tried.
-GLUED_SCALE_TO = re.compile("(?:hundred|thousand|dozen|million)to")
+GLUED_SCALE_TO = ("hundredto", "thousandto", "dozento", "millionto")
 QUALIFIERS_ENDING_IN = {
     word: frozenset(q.split()[-2] for q in QUALIFIER_OF if q.split()[-1] == word and len(q.split()) > 1)
     for word in ("of", "to", "than", "as")
@@ -420,7 +420,7 @@ def _figure_parts(text: str) -> Iterator[Tuple[int, int, tuple]]:
             yield m.start(), m.end(), m.groups()
         return
     ascii_text = text.isascii()
-    any_starter = GLUED_SCALE_TO.search(scan) is not None
+    any_starter = any(glued in scan for glued in GLUED_SCALE_TO)
     last_end = 0
     for at in _anchors(scan):
         if at < last_end:
