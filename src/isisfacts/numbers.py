@@ -256,19 +256,19 @@ def figure_matches(text: str) -> Iterator["regex.Match"]:
     return anchored_matches(text, FIGURE_RE, CANDIDATE_RE, FIGURE_STARTERS, reach=FIGURE_REACH)
 
 
-# find_figures reads the same matches as figure_matches, faster:
+# find_figures reads the same matches as figure_matches, faster (_figure_parts):
 #
-# - The anchors and starter words are found by ``re``, case-sensitive, in a lowercase
-#   ASCII copy of the text (CANDIDATE_RE, case-insensitive and Unicode, costs about
+# - The anchors and starter words are found in a lowercase ASCII copy of the text, by
+#   bytes methods and ``re`` (CANDIDATE_RE, case-insensitive and Unicode, costs about
 #   0.35 us a character). The copy keeps every character's place and whether it is a
 #   word character, so word boundaries and offsets are those of the text. Only
 #   characters that match an ASCII letter when case is ignored (dotted I, long s, Kelvin
 #   sign) would read differently there: a text holding one goes through figure_matches.
 # - FIGURE_RE costs about 8 us a call, so the starter words of an anchor are tried
-#   only where a figure could begin there and reach the anchor: see _may_reach and
-#   FIGURE_LEAD, two necessary conditions of a match.
+#   only where a figure could begin there and have the anchor as its first: see
+#   _may_reach and FIGURE_LEAD, necessary conditions of such a match.
 # - At the anchor itself no qualifier nor "between"/"from" can start, and the smaller
-#   FIGURE_BODY finds what FIGURE_RE would.
+#   FIGURE_BODY finds what FIGURE_RE would (in ASCII text, ``re`` runs it in the copy).
 CASE_CONFUSABLE = regex.compile("[\u0130\u017f\u212a]")
 WORD_CHAR = regex.compile(r"\w")
 
@@ -300,7 +300,6 @@ def _scan_copy(text: str) -> Optional[str]:
 
 NUMBER_WORDS = list(UNITS) + list(TENS) + [
     "hundred", "hundreds", "thousand", "thousands", "million", "millions", "dozen", "dozens", "scores", "tens"]
-# CANDIDATE_RE in the copy (a look-behind instead of \b lets ``re`` skip faster)
 # CANDIDATE_RE in the copy, with bytes methods (a regex pass costs more than all of
 # them): the runs of digits are the words of the copy with every other character
 # blanked; the number words, rare, are looked for only when the set of the copy's
@@ -363,6 +362,8 @@ def _anchors(scan: str) -> List[int]:
                 at = scan.find(word, at + 1)
         anchors.sort()
     return anchors
+
+
 FIGURE_BODY = regex.compile(
     rf"""
     (?P<a>{ONE})(?:\s*(?:-|–|to)\s*(?P<b>{ONE}))?(?P<plus>\+|-plus)?
