@@ -371,8 +371,9 @@ FIGURE_BODY = regex.compile(
     """,
     regex.IGNORECASE | regex.VERBOSE,
 )
-# FIGURE_BODY for ASCII text, run by ``re`` (2-3 times faster) in its lowercase copy:
-# case-sensitive, with \s spelled out (``re``'s \s also takes \x1c-\x1f).
+# FIGURE_RE and FIGURE_BODY for ASCII text, run by ``re`` (2-3 times faster) in its
+# lowercase copy: case-sensitive, with \s spelled out (``re``'s \s also takes \x1c-\x1f).
+ASCII_FIGURE_RE = re.compile(FIGURE_RE.pattern.replace(r"\s", r"[\t\n\x0b\x0c\r ]"), re.VERBOSE)
 ASCII_FIGURE_BODY = re.compile(FIGURE_BODY.pattern.replace(r"\s", r"[\t\n\x0b\x0c\r ]"), re.VERBOSE)
 _NO_QUALIFIER_NOR_RANGE = (None,) * 5  # FIGURE_RE's groups qual, ra, rb, fa, fb
 
@@ -413,6 +414,20 @@ def _word_ending_at(scan: str, i: int) -> Tuple[int, str]:
     return start, scan[start : i + 1]
 
 
+def _figure_at(text: str, ascii_scan: Optional[str], start: int, at: int) -> Optional[Tuple[int, int, tuple]]:
+    """``(start, end, groups)`` of ``FIGURE_RE.match(text, start)`` if it reaches past ``at``."""
+    if ascii_scan is not None:
+        m = ASCII_FIGURE_RE.match(ascii_scan, start)
+        return (start, m.end(), _groups_in(text, m)) if m is not None and m.end() > at else None
+    m = FIGURE_RE.match(text, start)
+    return (start, m.end(), m.groups()) if m is not None and m.end() > at else None
+
+
+def _groups_in(text: str, m: "re.Match") -> tuple:
+    """The groups of a match in the lowercase copy, as written in ``text``."""
+    return tuple([text[s:e] if s >= 0 else None for s, e in m.regs[1:]])
+
+
 def _figure_parts(text: str) -> Iterator[Tuple[int, int, tuple]]:
     """``(start, end, groups)`` of every match of ``figure_matches(text)``."""
     scan = _scan_copy(text)
@@ -433,24 +448,20 @@ def _figure_parts(text: str) -> Iterator[Tuple[int, int, tuple]]:
             for word in STARTER_SCAN.finditer(scan, window, at):
                 start = word.start()
                 if FIGURE_LEAD.match(scan, start):
-                    m = FIGURE_RE.match(text, start)
-                    if m is not None and m.end() > at:
-                        found = start, m.end(), m.groups()
+                    found = _figure_at(text, scan if ascii_text else None, start, at)
+                    if found is not None:
                         break
         if found is None:
             head = at  # the start of the anchor's own word ("Q1", "H2")
             while head > window and text[head - 1].isalnum():
                 head -= 1
             if head < at:
-                m = FIGURE_RE.match(text, head)
-                if m is not None and m.end() > at:
-                    found = head, m.end(), m.groups()
+                found = _figure_at(text, scan if ascii_text else None, head, at)
             if found is None:
                 if ascii_text:
                     m = ASCII_FIGURE_BODY.match(scan, at)
-                    if m is not None:  # the groups as written in the text
-                        groups = tuple([text[s:e] if s >= 0 else None for s, e in m.regs[1:]])
-                        found = at, m.end(), _NO_QUALIFIER_NOR_RANGE + groups
+                    if m is not None:
+                        found = at, m.end(), _NO_QUALIFIER_NOR_RANGE + _groups_in(text, m)
                 else:
                     m = FIGURE_BODY.match(text, at)
                     if m is not None:
