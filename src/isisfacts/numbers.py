@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import regex
@@ -22,7 +23,7 @@ from spacy.tokens import Doc
 
 from .component import Component, char_spans
 from .extensions import doc_text
-from .patterns import anchored_matches, rx
+from .patterns import anchored_matches
 
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -80,9 +81,63 @@ NOT_A_COUNT_BEFORE = regex.compile(
     r"|(?:younger|older)\s+than\s+|under\s+the\s+age\s+of\s+)$",
     regex.IGNORECASE,
 )
+# Most figures are preceded by a space and followed by a plain word: the two patterns
+# above (about 13 and 5 us a call) are run only when the words next to the figure could
+# end or start one of their alternatives. The checks are necessary conditions of a
+# match, made on ASCII text only (ignoring case, a non-ASCII character can match an
+# ASCII letter: the Kelvin sign a "k"); other text goes to the pattern.
+NOT_A_COUNT_AFTER_WORDS = frozenset(
+    "mm cm km kg mile miles meter meters metre metres min mins minute minutes year years month months"
+    " week weeks day days hour hours second seconds a p am pm st nd rd th times fold per".split()
+)
+NOT_A_COUNT_AFTER_PREFIXES = ("percent", "percemt", "pct", "kilo", "dollars", "usd", "euros")
+# the words that end NOT_A_COUNT_BEFORE's alternatives ending in a space ("of", "than" below)
+NOT_A_COUNT_BEFORE_WORDS = ("no.", "number", "aged", "age", "ages", "resolution", "article")
+LEADING_LETTERS = re.compile(r"[a-z]*")
+
+
+def _not_a_count_after(after: str) -> bool:
+    """``NOT_A_COUNT_AFTER.match(after)``, as a bool."""
+    if after.isascii():
+        rest = after.lstrip()  # the pattern's leading \s*
+        first = rest[:1]
+        if not first:
+            return False
+        if first.isalpha():
+            word = LEADING_LETTERS.match(rest.lower()).group()
+            if word not in NOT_A_COUNT_AFTER_WORDS and not word.startswith(NOT_A_COUNT_AFTER_PREFIXES):
+                return False
+        elif first not in "%-:/":
+            return False
+    return NOT_A_COUNT_AFTER.match(after) is not None
+
+
+def _not_a_count_before(before: str) -> bool:
+    """``NOT_A_COUNT_BEFORE.search(before)``, as a bool."""
+    if not before:
+        return False
+    last = before[-1]
+    if before.isascii() and last != "\n":  # "$" matches before a final newline too
+        if last.isspace():
+            words = before.rstrip().lower()
+            if words.endswith("of"):  # "ages of", "under the age of"
+                if not words[:-2].rstrip().endswith(("age", "ages")):
+                    return False
+            elif words.endswith("than"):  # "younger than", "older than"
+                if not words[:-4].rstrip().endswith(("younger", "older")):
+                    return False
+            elif not words.endswith(NOT_A_COUNT_BEFORE_WORDS):
+                return False
+        elif not (last.isalpha() or last in "-$#.,:/"):
+            return False
+    return NOT_A_COUNT_BEFORE.search(before) is not None
+
+
 AGE_AFTER_NAME = regex.compile(r"[A-Z][\p{L}'’-]+,\s*$")
 AGE_END = regex.compile(r"\s*(?:,|\.|;|\)|$)")
 LETTER = regex.compile(r"\p{L}")
+ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+COMPOUND_COUNT = regex.compile(r"-(?:strong|member|man|plus)\b")  # "300-strong"
 
 
 def _line_end(text: str, at: int) -> int:
@@ -91,6 +146,16 @@ def _line_end(text: str, at: int) -> int:
 
 
 PHONE_RE = regex.compile(r"\+?\d[\d\s().-]{8,}\d")
+# A phone number (PHONE_RE, nine digits or more) in ASCII text holds nine digits with
+# only PHONE_RE's separators between them; most texts have none, and this ``re`` test
+# costs a fraction of PHONE_RE's pass.
+PHONE_HINT = re.compile(r"[0-9](?:[\t\n\x0b\x0c\r ().-]*[0-9]){8}")
+
+
+def _phone_spans(text: str) -> List[Tuple[int, int]]:
+    if text.isascii() and not PHONE_HINT.search(text):
+        return []
+    return [m.span() for m in PHONE_RE.finditer(text) if sum(map(str.isdigit, m.group())) >= 9]
 
 
 def words_to_number(text: str) -> Optional[float]:
@@ -126,6 +191,10 @@ def words_to_number(text: str) -> Optional[float]:
     return total + current if seen else None
 
 
+# ASCII digits only: float() cannot read every character that \d matches
+DIGITS_AND_SCALE = regex.compile(r"([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)\s*(\w*)")
+
+
 def parse_value(text: str) -> Optional[float]:
     """The value of one number written in digits or words.
 
@@ -133,8 +202,9 @@ def parse_value(text: str) -> Optional[float]:
     (1200000.0, 2500.0, 8.0)
     """
     text = text.strip()
-    # ASCII digits only: float() cannot read every character that \d matches
-    m = rx(r"([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)\s*(\w*)").fullmatch(text)
+    if text.isdigit() and text.isascii():  # the common case, "44"
+        return float(text)
+    m = DIGITS_AND_SCALE.fullmatch(text)
     if m:
         number = float(m.group(1).replace(",", ""))
         scale = m.group(2).lower()
@@ -174,6 +244,7 @@ CANDIDATE_RE = regex.compile(
 FIGURE_STARTERS = frozenset(
     [q.split()[0].lower() for q in QUALIFIER_OF] + ["between", "from", "a", "an", "tens", "hundreds"]
 )
+FIGURE_REACH = 48  # how far before its number a figure can start
 
 
 def figure_matches(text: str) -> Iterator["regex.Match"]:
@@ -182,7 +253,222 @@ def figure_matches(text: str) -> Iterator["regex.Match"]:
     >>> [m.group(0) for m in figure_matches("killed more than 400 and between 3,000 and 5,000 fled")]
     ['more than 400', 'between 3,000 and 5,000']
     """
-    return anchored_matches(text, FIGURE_RE, CANDIDATE_RE, FIGURE_STARTERS, reach=48)
+    return anchored_matches(text, FIGURE_RE, CANDIDATE_RE, FIGURE_STARTERS, reach=FIGURE_REACH)
+
+
+# find_figures reads the same matches as figure_matches, faster (_figure_parts):
+#
+# - The anchors and starter words are found in a lowercase ASCII copy of the text, by
+#   bytes methods and ``re`` (CANDIDATE_RE, case-insensitive and Unicode, costs about
+#   0.35 us a character). The copy keeps every character's place and whether it is a
+#   word character, so word boundaries and offsets are those of the text. Only
+#   characters that match an ASCII letter when case is ignored (dotted I, long s, Kelvin
+#   sign) would read differently there: a text holding one goes through figure_matches.
+# - FIGURE_RE costs about 8 us a call, so the starter words of an anchor are tried
+#   only where a figure could begin there and have the anchor as its first: see
+#   _may_reach and FIGURE_LEAD, necessary conditions of such a match.
+# - At the anchor itself no qualifier nor "between"/"from" can start, and the smaller
+#   FIGURE_BODY finds what FIGURE_RE would (in ASCII text, ``re`` runs it in the copy).
+CASE_CONFUSABLE = regex.compile("[\u0130\u017f\u212a]")
+WORD_CHAR = regex.compile(r"\w")
+
+
+class _ScanTable(dict):
+    """``str.translate`` table: ASCII lowercased, other word characters "_", the rest " "."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if code < 128:
+            out = char.lower()
+        else:
+            out = "_" if WORD_CHAR.match(char) else " "
+        self[code] = out
+        return out
+
+
+_SCAN_TABLE = _ScanTable()
+
+
+def _scan_copy(text: str) -> Optional[str]:
+    """The lowercase ASCII copy of ``text`` that the scanning patterns read (None: no copy)."""
+    if text.isascii():
+        return text.lower()
+    if CASE_CONFUSABLE.search(text):
+        return None
+    return text.translate(_SCAN_TABLE)
+
+
+NUMBER_WORDS = list(UNITS) + list(TENS) + [
+    "hundred", "hundreds", "thousand", "thousands", "million", "millions", "dozen", "dozens", "scores", "tens"]
+# CANDIDATE_RE in the copy, with bytes methods (a regex pass costs more than all of
+# them): the runs of digits are the words of the copy with every other character
+# blanked; the number words, rare, are looked for only when the set of the copy's
+# words (runs of word characters) holds them.
+_DIGITS_ONLY = bytes(c if chr(c) in "0123456789" else ord(" ") for c in range(256))
+_WORD_CHARS_ONLY = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == ord("_")) else ord(" ") for c in range(256))
+NUMBER_WORD_BYTES = frozenset(w.encode() for w in NUMBER_WORDS)
+# the FIGURE_STARTERS words (one word each: "approx." is never a word)
+STARTER_SCAN = re.compile(
+    r"\b(?:" + "|".join(sorted((w for w in FIGURE_STARTERS if w.isalpha()), key=len, reverse=True)) + r")\b"
+)
+# Where FIGURE_RE matches, the copy reads a qualifier or nothing, then the first
+# characters of a number, a range or a vague plural.
+FIGURE_LEAD = re.compile(
+    rf"""(?:(?:{QUAL})\s+)?
+    (?:[0-9]|between\s|from\s|an?\s+(?:hundred|thousand|dozen|million)|{WORD_NUM}
+      |(?:tens|hundreds|dozens|scores|thousands|millions)\b)""",
+    re.VERBOSE,
+)
+# What a figure that starts at a starter word holds before its first anchor: a
+# qualifier, "between" or "from", "a"/"an" ("about a hundred"), spaces after each;
+# so the word before that anchor is one of these (the word before "of", "to", "than"
+# and "as" tells more).
+WORDS_BEFORE_FIRST_ANCHOR = frozenset([q.split()[-1] for q in QUALIFIER_OF] + ["between", "from", "a", "an"])
+_WORDS_BEFORE_FIRST_ANCHOR = tuple(WORDS_BEFORE_FIRST_ANCHOR)
+# The one exception: "a hundred" glued to the "to" of a range is no anchor, and the
+# first anchor comes later, maybe without a space ("a hundredto5", "a dozento forty-five").
+# A text holding one has all the starter words of each anchor tried.
+GLUED_SCALE_TO = ("hundredto", "thousandto", "dozento", "millionto")
+QUALIFIERS_ENDING_IN = {
+    word: frozenset(q.split()[-2] for q in QUALIFIER_OF if q.split()[-1] == word and len(q.split()) > 1)
+    for word in ("of", "to", "than", "as")
+}
+_SCAN_SPACES = frozenset(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")  # str.isspace in ASCII, a superset of \s
+_SCAN_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _anchors(scan: str) -> List[int]:
+    """The starts of ``CANDIDATE_RE.finditer(text)``, read in the copy."""
+    codes = scan.encode("ascii")
+    digits = codes.translate(_DIGITS_ONLY)
+    anchors = []
+    at = 0
+    for run in digits.split():
+        at = digits.find(run, at)  # the next run: only blanks lie between
+        anchors.append(at)
+        at += len(run)
+    words = NUMBER_WORD_BYTES.intersection(codes.translate(_WORD_CHARS_ONLY).split())
+    if words:
+        size = len(scan)
+        for word in words:
+            word = word.decode()
+            at = scan.find(word)
+            while at != -1:
+                end = at + len(word)
+                if (at == 0 or scan[at - 1] not in _SCAN_WORD_CHARS) and (
+                    end == size or scan[end] not in _SCAN_WORD_CHARS
+                ):
+                    anchors.append(at)
+                at = scan.find(word, at + 1)
+        anchors.sort()
+    return anchors
+
+
+FIGURE_BODY = regex.compile(
+    rf"""
+    (?P<a>{ONE})(?:\s*(?:-|–|to)\s*(?P<b>{ONE}))?(?P<plus>\+|-plus)?
+    | (?P<vague>{VAGUE_RE})
+    """,
+    regex.IGNORECASE | regex.VERBOSE,
+)
+# FIGURE_RE and FIGURE_BODY for ASCII text, run by ``re`` (2-3 times faster) in its
+# lowercase copy: case-sensitive, with \s spelled out (``re``'s \s also takes \x1c-\x1f).
+ASCII_FIGURE_RE = re.compile(FIGURE_RE.pattern.replace(r"\s", r"[\t\n\x0b\x0c\r ]"), re.VERBOSE)
+ASCII_FIGURE_BODY = re.compile(FIGURE_BODY.pattern.replace(r"\s", r"[\t\n\x0b\x0c\r ]"), re.VERBOSE)
+_NO_QUALIFIER_NOR_RANGE = (None,) * 5  # FIGURE_RE's groups qual, ra, rb, fa, fb
+
+
+def _may_reach(scan: str, window: int, at: int) -> bool:
+    """Whether a figure starting at a starter word in ``scan[window:at]`` could have
+    ``at`` as its first anchor (see WORDS_BEFORE_FIRST_ANCHOR).
+
+    Only a figure's first anchor needs its starter words: when that anchor is tried,
+    the figure is found and the anchors inside it are passed over.
+    """
+    i = at - 1
+    while i >= window and scan[i] in _SCAN_SPACES:
+        i -= 1
+    if i < window or i == at - 1:  # nothing before, or no space before the anchor
+        return False
+    if scan[i] == ".":
+        return scan.endswith("approx", 0, i)  # "approx."
+    if not scan.endswith(_WORDS_BEFORE_FIRST_ANCHOR, 0, i + 1):  # a quick test first
+        return False
+    word_start, word = _word_ending_at(scan, i)
+    if word in QUALIFIERS_ENDING_IN:  # "more than", "up to", "in excess of", "as many as"
+        return _word_ending_at(scan, _last_non_space(scan, word_start - 1))[1] in QUALIFIERS_ENDING_IN[word]
+    return word in WORDS_BEFORE_FIRST_ANCHOR
+
+
+def _last_non_space(scan: str, i: int) -> int:
+    while i >= 0 and scan[i] in _SCAN_SPACES:
+        i -= 1
+    return i
+
+
+def _word_ending_at(scan: str, i: int) -> Tuple[int, str]:
+    """The start and text of the run of word characters that ends at ``scan[i]`` ("" if none)."""
+    start = i + 1
+    while start > 0 and scan[start - 1] in _SCAN_WORD_CHARS:
+        start -= 1
+    return start, scan[start : i + 1]
+
+
+def _figure_at(text: str, ascii_scan: Optional[str], start: int, at: int) -> Optional[Tuple[int, int, tuple]]:
+    """``(start, end, groups)`` of ``FIGURE_RE.match(text, start)`` if it reaches past ``at``."""
+    if ascii_scan is not None:
+        m = ASCII_FIGURE_RE.match(ascii_scan, start)
+        return (start, m.end(), _groups_in(text, m)) if m is not None and m.end() > at else None
+    m = FIGURE_RE.match(text, start)
+    return (start, m.end(), m.groups()) if m is not None and m.end() > at else None
+
+
+def _groups_in(text: str, m: "re.Match") -> tuple:
+    """The groups of a match in the lowercase copy, as written in ``text``."""
+    return tuple([text[s:e] if s >= 0 else None for s, e in m.regs[1:]])
+
+
+def _figure_parts(text: str) -> Iterator[Tuple[int, int, tuple]]:
+    """``(start, end, groups)`` of every match of ``figure_matches(text)``."""
+    scan = _scan_copy(text)
+    if scan is None:
+        for m in figure_matches(text):
+            yield m.start(), m.end(), m.groups()
+        return
+    ascii_text = text.isascii()
+    any_starter = any(glued in scan for glued in GLUED_SCALE_TO)
+    last_end = 0
+    for at in _anchors(scan):
+        if at < last_end:
+            continue
+        window = max(last_end, at - FIGURE_REACH)
+        found = None
+        if any_starter or (at > window and scan[at - 1] in _SCAN_SPACES and _may_reach(scan, window, at)):
+            # the starter words, earliest first: their figures are the longest
+            for word in STARTER_SCAN.finditer(scan, window, at):
+                start = word.start()
+                if FIGURE_LEAD.match(scan, start):
+                    found = _figure_at(text, scan if ascii_text else None, start, at)
+                    if found is not None:
+                        break
+        if found is None:
+            head = at  # the start of the anchor's own word ("Q1", "H2")
+            while head > window and text[head - 1].isalnum():
+                head -= 1
+            if head < at:
+                found = _figure_at(text, scan if ascii_text else None, head, at)
+            if found is None:
+                if ascii_text:
+                    m = ASCII_FIGURE_BODY.match(scan, at)
+                    if m is not None:
+                        found = at, m.end(), _NO_QUALIFIER_NOR_RANGE + _groups_in(text, m)
+                else:
+                    m = FIGURE_BODY.match(text, at)
+                    if m is not None:
+                        found = at, m.end(), _NO_QUALIFIER_NOR_RANGE + m.groups()
+        if found is not None:
+            yield found
+            last_end = found[1]
 
 
 def overlaps(a: Tuple[int, int], spans: Sequence[Tuple[int, int]]) -> bool:
@@ -197,58 +483,70 @@ def find_figures(text: str, blocked: Sequence[Tuple[int, int]] = ()) -> List[Dic
     >>> [(f["value"], f["qualifier"]) for f in find_figures("about 2,500 fighters and dozens of leaders")]
     [(2500, 'approx'), (12, 'at_least')]
     """
-    phones = [(m.start(), m.end()) for m in PHONE_RE.finditer(text) if sum(c.isdigit() for c in m.group(0)) >= 9]
     blocked = sorted(blocked)
+    phones = None  # found when a figure gets that far
+    text_len = len(text)
     out: List[Dict] = []
-    for m in figure_matches(text):
-        start, end = m.span()
-        num_start = m.end("qual") if m.group("qual") else start
-        while num_start < end and text[num_start].isspace():
-            num_start += 1
-        qualifier_text = m.group("qual") or ""
-        if qualifier_text and "\n" in text[m.end("qual") : num_start]:
-            # "approximately" at the end of one line does not qualify a figure on the next
-            start, qualifier_text = num_start, ""
+    for start, end, (qual, ra, rb, fa, fb, a, b, plus, vague) in _figure_parts(text):
+        qualifier = "exact"
+        if qual:  # (a figure without one starts with its number)
+            num_start = qual_end = start + len(qual)
+            while num_start < end and text[num_start].isspace():
+                num_start += 1
+            if "\n" in text[qual_end:num_start]:
+                # "approximately" at the end of one line does not qualify a figure on the next
+                start = num_start
+            else:
+                qualifier = QUALIFIER_OF.get(" ".join(qual.lower().split()), "exact")
+        else:
+            num_start = start
         # word boundaries: not inside a word or a longer number
-        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_"):
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
             continue
-        if end < len(text) and (text[end].isalnum() and not m.group("vague")):
+        if end < text_len and (text[end].isalnum() and not vague):
             continue
-        if overlaps((num_start, end), blocked) or overlaps((num_start, end), phones):
+        if overlaps((num_start, end), blocked):
             # "between 2014 and 2017" or a date: not a count; keep scanning inside it
             continue
-        before = text[max(0, num_start - 20) : num_start]
         after = text[end : end + 24]
-        if NOT_A_COUNT_BEFORE.search(before) or NOT_A_COUNT_AFTER.match(after):
-            continue
-        if AGE_AFTER_NAME.search(before) and AGE_END.match(after):
-            continue  # "Sudani, 53, came to power", "analyst Karim Jaber, 34."
-        if not LETTER.search(text, text.rfind("\n", 0, start) + 1, _line_end(text, end)):
-            continue  # "-30-", "###", a page number: a line with no words
         if after[:1] == "-" and after[1:2].isalpha():  # "16-year", "M-16-style": a compound word
-            if not rx(r"-(?:strong|member|man|plus)\b").match(after):
+            if not COMPOUND_COUNT.match(after):
                 continue
-        qualifier = QUALIFIER_OF.get(" ".join(qualifier_text.lower().split()), "exact")
+        before = text[num_start - 20 if num_start > 20 else 0 : num_start]
+        if _not_a_count_before(before) or _not_a_count_after(after):
+            continue
+        if "," in before and AGE_AFTER_NAME.search(before) and AGE_END.match(after):
+            continue  # "Sudani, 53, came to power", "analyst Karim Jaber, 34."
+        line_start = text.rfind("\n", 0, start) + 1
+        if not (text[line_start] in ASCII_LETTERS or LETTER.search(text, line_start, _line_end(text, end))):
+            continue  # "-30-", "###", a page number: a line with no words
+        if phones is None:
+            phones = _phone_spans(text)
+        if phones and overlaps((num_start, end), phones):
+            continue
         value_max = None
-        if m.group("vague"):
-            value = float(VAGUE[" ".join(m.group("vague").lower().split())])
+        if vague:
+            value = float(VAGUE[" ".join(vague.lower().split())])
             if qualifier == "exact":
                 qualifier = "at_least"
+            spelled = True
         else:
-            a = m.group("ra") or m.group("fa") or m.group("a")
-            b = m.group("rb") or m.group("fb") or m.group("b")
-            value = parse_value(a)
+            first = ra or fa or a
+            second = rb or fb or b
+            value = parse_value(first)
             if value is None:
                 continue
-            if b is not None:
-                value_max = parse_value(b)
+            if second is not None:
+                value_max = parse_value(second)
                 if value_max is None or value_max <= value:
                     continue  # "1-0", "20-5": a score or a code, not a range
-                if value_max < 1000 and value >= 1000 and "," in b:
+                if value_max < 1000 and value >= 1000 and "," in second:
                     continue
                 qualifier = "range"
-            elif m.group("plus"):
+            elif plus:
                 qualifier = "at_least"
+            # a number holding a digit starts with one (DIGITS); no other part of a figure has one
+            spelled = not (first[0].isdigit() or (second is not None and second[0].isdigit()))
         if not math.isfinite(value) or value < 0:
             continue
         out.append(
@@ -257,11 +555,11 @@ def find_figures(text: str, blocked: Sequence[Tuple[int, int]] = ()) -> List[Dic
                 "end_char": end,
                 "num_start": num_start,
                 "text": text[start:end],
-                "value": int(value) if float(value).is_integer() else value,
-                "value_max": (int(value_max) if value_max is not None and float(value_max).is_integer() else value_max),
+                "value": int(value) if value.is_integer() else value,  # parse_value gives floats
+                "value_max": (int(value_max) if value_max is not None and value_max.is_integer() else value_max),
                 "qualifier": qualifier,
-                "vague": bool(m.group("vague")),
-                "spelled": not any(c.isdigit() for c in text[num_start:end]),
+                "vague": bool(vague),
+                "spelled": spelled,
             }
         )
     return out
@@ -281,12 +579,21 @@ class NumberTagger(Component):
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
-        blocked = [(t["start_char"], t["end_char"]) for t in (doc._.isis_times or [])
-                   if t["kind"] not in ("so_far", "anaphoric", "past_n", "this_unit", "months", "since_day")]
+        extensions = doc._  # built at every access (a few us): once
+        blocked = [(t["start_char"], t["end_char"]) for t in (extensions.isis_times or [])
+                   if t["kind"] not in NOT_BLOCKING_TIMES]
         figures = find_figures(doc_text(doc), blocked)
-        doc._.isis_figures = figures
-        doc.spans[self.spans_key] = char_spans(doc, figures, "num_start", lambda f: "FIGURE")
+        extensions.isis_figures = figures
+        doc.spans[self.spans_key] = char_spans(doc, figures, "num_start", _figure_label) if figures else []
         return doc
+
+
+# relative periods ("the past 3 months", "so far"): unlike dates and years, their spans do not hide figures
+NOT_BLOCKING_TIMES = frozenset(["so_far", "anaphoric", "past_n", "this_unit", "months", "since_day"])
+
+
+def _figure_label(figure: Dict) -> str:
+    return "FIGURE"
 
 
 @Language.factory("isis_numbers", default_config={"spans_key": "isis_numbers"})
