@@ -238,3 +238,9 @@ def test_find_figures_values_are_finite_and_whole_values_are_int():
         assert math.isfinite(f["value"]) and f["value"] >= 0
         if float(f["value"]).is_integer():
             assert isinstance(f["value"], int)
+
+
+@pytest.mark.parametrize("text", ["thouſands of ISIS fighters were killed", "Dozens of ISIS fighters (ſcores) fled",
+                                  "İ saw hundreds of fighters"])
+def test_vague_quantities_in_odd_letters_do_not_raise(nlp, text):
+    assert all(f["value"] >= 10 for f in nlp(text)._.isis_figures)

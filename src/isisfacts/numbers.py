@@ -526,7 +526,11 @@ def find_figures(text: str, blocked: Sequence[Tuple[int, int]] = ()) -> List[Dic
             continue
         value_max = None
         if vague:
-            value = float(VAGUE[" ".join(vague.lower().split())])
+            # casefold: the pattern ignores case the Unicode way ("thouſands" is "thousands")
+            floor = VAGUE.get(" ".join(vague.casefold().split()))
+            if floor is None:
+                continue
+            value = float(floor)
             if qualifier == "exact":
                 qualifier = "at_least"
             spelled = True
