@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .component import Component, char_spans
-from .extensions import _context_value, doc_published, doc_text, parse_published
+from .extensions import doc_published, doc_text, set_doc_attribute
 from .patterns import (
     BranchDispatch,
     anchored_matches,
@@ -514,46 +514,19 @@ class TimeTagger(Component):
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
-        published = _published(doc)
+        published = doc_published(doc)
         text = doc_text(doc)
         matches = list(time_matches(text))  # scanned once, for the dateline and the times
         reference = published or find_dateline(text, matches)
         times = tag_times(text, reference, matches)
-        _set_doc_attribute(doc, "reference_date", reference.isoformat() if reference else None)
-        _set_doc_attribute(doc, "isis_times", times)
+        set_doc_attribute(doc, "reference_date", reference.isoformat() if reference else None)
+        set_doc_attribute(doc, "isis_times", times)
         doc.spans[self.spans_key] = char_spans(doc, times, "start_char", _kind)
         return doc
 
 
 def _kind(time: Dict) -> str:
     return time["kind"]
-
-
-# ``doc._.name`` builds an Underscore object at every access (a few µs, per doc, per
-# attribute). A plain attribute (a default, no getter, setter or method) is kept in
-# ``doc.user_data`` under spaCy's key ("._.", name, None, None): read and write it there.
-def _user_data_key(name: str) -> Optional[Tuple[str, str, None, None]]:
-    extension = Doc.get_extension(name)
-    if extension is None or extension[0] is not None or extension[1:] != (None, None, None):
-        return None
-    return ("._.", name, None, None)
-
-
-def _set_doc_attribute(doc: Doc, name: str, value) -> None:
-    key = _user_data_key(name)
-    if key is None:
-        setattr(doc._, name, value)
-    else:
-        doc.user_data[key] = value
-
-
-def _published(doc: Doc) -> Optional[dt.date]:
-    """``doc_published(doc)``, reading ``doc._.published`` without building ``doc._``."""
-    key = _user_data_key("published")
-    if key is None:
-        return doc_published(doc)
-    value = doc.user_data.get(key)
-    return parse_published(value if value is not None else _context_value(doc, "published"))
 
 
 @Language.factory("isis_times", default_config={"spans_key": "isis_times"})
