@@ -2,7 +2,7 @@
 
 For speed the taggers and the rule layer do not run their patterns everywhere: the
 time tagger tries its patterns only at anchors and only those that can begin there,
-and the rule layer runs a slow pattern only where a cheap literal test says it could
+the number tagger finds its anchors in a lower-cased copy of the text, and the rule layer runs a slow pattern only where a cheap literal test says it could
 match. Each of these is only right while it agrees with the pattern it stands for, so
 these tests compare the two on texts drawn from the words the patterns care about
 (and from characters that lower-case oddly). A pattern edited without its fast path
@@ -17,14 +17,15 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from isisfacts import rules, times
+from isisfacts import numbers, rules, times
 from isisfacts.patterns import anchored_matches
 
 SEPARATORS = [" ", " ", " ", "", "  ", ", ", "\n", ". ", "\xa0", "-", "–"]
 
 
-def texts(words: str) -> st.SearchStrategy[str]:
-    parts = st.lists(st.tuples(st.sampled_from(words.split()), st.sampled_from(SEPARATORS)), max_size=16)
+def texts(words: "str | list[str]") -> st.SearchStrategy[str]:
+    pieces = words.split() if isinstance(words, str) else words
+    parts = st.lists(st.tuples(st.sampled_from(pieces), st.sampled_from(SEPARATORS)), max_size=16)
     return parts.map(lambda pairs: "".join(w + s for w, s in pairs))
 
 
@@ -114,3 +115,31 @@ def test_attribution_scans_agree_with_their_patterns(data, near):
     plain = (rules.NAMED_SUBJECT.search(text, near) or rules.NAMED_BODY.search(text, near)
              or rules.ACRONYM_SUBJECT.search(text, near))
     assert (fast and (fast.span(), fast.group(1))) == (plain and (plain.span(), plain.group(1)))
+
+
+# ---------------------------------------------------------------------------
+# figures: the lowered-copy scan against figure_matches (FIGURE_RE at its anchors)
+
+FIGURE_WORDS = (
+    "more than less fewer at least most up to nearly almost about around approximately roughly some over "
+    "an estimated between from and to a an the of as many hundred hundreds thousand thousands dozen dozens "
+    "scores tens million millions one two five twelve twenty forty-five ninety 0 3 17 250 1,200 3,000 2.5 "
+    "10,000 1.2 2024 Q1 H2 81mm F-16 % percent hundredto dozento ISIS fighters killed (813) 555-0147 "
+    "+ ~ İ ſ \u212a é ½ ² _"
+)
+
+
+QUALIFIED = st.builds(
+    "{} {}".format,
+    st.sampled_from(["more than", "nearly", "at least", "up to", "about", "some", "as many as", "fewer than",
+                     "an estimated", "approximately", "between", "from", "over", "almost"]),
+    st.sampled_from(["250", "3,000", "1.2 million", "a hundred", "a dozen", "forty-five", "3 and 17",
+                     "20 to 30", "hundreds", "tens of thousands", "a hundredto5", "five", "2024"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(texts(FIGURE_WORDS), st.lists(st.one_of(QUALIFIED, texts(FIGURE_WORDS)), max_size=4).map(" ".join)))
+def test_figure_scan_finds_what_figure_matches_finds(text):
+    plain = [(m.start(), m.end(), m.groups()) for m in numbers.figure_matches(text)]
+    assert list(numbers._figure_parts(text)) == plain
