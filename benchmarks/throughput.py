@@ -105,8 +105,8 @@ def write_jsonl(path: Path, texts: Sequence[str], target_bytes: int = 0) -> int:
 def main(argv: Sequence[str] = ()) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="copies of the corpus for the in-process runs")
-    parser.add_argument("--annotate-repeat", type=int, default=40,
-                        help="copies of the corpus for the annotate runs (default 40: 2,400 documents)")
+    parser.add_argument("--annotate-repeat", type=int, default=200,
+                        help="copies of the corpus for the annotate runs (default 200: 12,000 documents, about a minute with --jobs 1)")
     parser.add_argument("--memory-mb", type=float, default=1, help="size of the JSONL for the memory run")
     parser.add_argument("--big", action="store_true", help="the memory run on a 200 MB JSONL (takes long)")
     parser.add_argument("--skip-annotate", action="store_true", help="only the in-process comparison")
