@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator, List, Optional, Tuple
 
-import spacy
+from spacy.lang.en import English
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -74,9 +74,24 @@ def add_to(nlp: Language, extra_lexicon: Optional[PathLike] = None) -> Language:
     return nlp
 
 
+class TextKeepingEnglish(English):
+    """spaCy's English, whose docs keep the text they were made from.
+
+    spaCy rebuilds ``Doc.text`` from the tokens at each access; the components share
+    one copy (``extensions.doc_text``), and this class hands them the very string the
+    doc was made from, so no component builds it. Saved with ``to_disk``, the pipeline
+    loads as plain English, where the first component to ask builds the copy instead.
+    """
+
+    def make_doc(self, text: str) -> Doc:
+        doc = super().make_doc(text)
+        doc.user_data[extensions.TEXT_KEY] = text
+        return doc
+
+
 @functools.lru_cache(maxsize=8)
 def _cached(extra_lexicon: Optional[str]) -> Language:
-    nlp = spacy.blank("en")
+    nlp = TextKeepingEnglish.from_config()
     nlp.max_length = 10**9  # no parser or NER: spaCy's 1M-character guard would reject a 10 MB document
     # spaCy's affix splitting is quadratic in a run of punctuation ('"' * 4000 takes
     # seconds); a chunk holding such a run is one token instead
