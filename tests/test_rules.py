@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 import isisfacts
+from isisfacts.times import tag_times
 
 D = dt.date
 PUBLISHED = "2024-07-17"  # a Wednesday
@@ -237,3 +238,25 @@ def test_a_qualifier_on_the_line_before_does_not_qualify_a_figure():
     ev = claim.evidence
     assert claim.qualifier == "exact"
     assert ev.sentence_start <= ev.figure_start < ev.figure_end <= ev.sentence_end
+
+
+# --- comparisons and undated texts --------------------------------------------------------
+
+def test_the_time_of_a_comparison_dates_neither_the_figure_nor_what_follows():
+    text = ("In 2021 the monitor counted 410 ISIS attacks in eastern Syria. "
+            "Kurdish-led forces lost 96 fighters in those attacks, similar to the 120 deaths "
+            "in that region in 2019. "
+            "ISIS itself lost more than 300 fighters over the year, the same number as the previous year.")
+    found = by_value(text, published=None)
+    assert found[96].period == isisfacts.Period(D(2021, 1, 1), D(2021, 12, 31))
+    assert found[300].period == isisfacts.Period(D(2021, 1, 1), D(2021, 12, 31))
+
+
+def test_this_year_in_an_undated_text_is_the_year_its_headline_names():
+    text = ("Monitor tallies the 2021 toll of ISIS in Syria\n\n"
+            "ISIS carried out 150 attacks in northeastern Syria this year, the monitor said.")
+    assert by_value(text, published=None)[150].period == isisfacts.Period(D(2021, 1, 1), D(2021, 12, 31))
+    # a publication date says when "this year" ends; a headline with two years says nothing
+    assert by_value(text, published="2021-10-05")[150].period == isisfacts.Period(D(2021, 1, 1), D(2021, 10, 5))
+    two = text.replace("the 2021 toll", "the 2020 and 2021 tolls")
+    assert [t["start"] for t in tag_times(two, None) if t["kind"] == "this_unit"] == [None]

@@ -1247,9 +1247,27 @@ def period_times(ctx: Context, sent: Sentence) -> List[dict]:
     return out
 
 
+# A time after one of these dates the figure a count is compared with, not the count:
+# "is very similar to the 208 casualties in that region in 2020", "up from 40 in 2022",
+# "the same number as the previous year", "fewer than in 2019".
+COMPARISON_BEFORE_TIME = Guarded(regex.compile(
+    r"\b(?:(?:very\s+|broadly\s+)?similar\s+to|compared\s+(?:with|to)|up\s+from|down\s+from|versus|"
+    r"(?:the\s+)?same\s+(?:number|figure|level|toll|tally)\s+as)\b[^.;]{0,60}$"
+    r"|\bthan\s+(?:in\s+|during\s+|for\s+)?$", regex.IGNORECASE),
+    ["similar", "compared", "from", "versus", "same", "than"])
+
+
+def comparison_cue(ctx: Context, sent: Sentence, t: dict) -> Optional[int]:
+    """Where the comparison starts that ``t`` belongs to ("... similar to ... in 2020"), if any."""
+    m = COMPARISON_BEFORE_TIME.search(ctx.text_of[sent.start_char : t["start_char"]])
+    return sent.start_char + m.start() if m else None
+
+
 def resolve_period(ctx: Context, sent: Sentence, fig: Figure, metric_kind: str, state: PeriodState,
                    reference: Optional[dt.date], times: List[dict]) -> Optional[Tuple[str, str]]:
     """The period a figure covers, per the contract's period rules."""
+    # the times of a comparison after the figure date the compared figure, not this one
+    times = [t for t in times if (comparison_cue(ctx, sent, t) or -1) < fig.data["end_char"]]
     nxt = [f.data["num_start"] for f in sent.figures if f.start > fig.start]
     seg_end = nxt[0] if nxt else sent.end_char
     prv = [f.data["end_char"] for f in sent.figures if f.start < fig.start]
@@ -1300,6 +1318,7 @@ def shift_period(text: str, base: Optional[dict]) -> Optional[Tuple[str, str]]:
 
 
 def update_period_state(ctx: Context, sent: Sentence, state: PeriodState, times: List[dict]) -> None:
+    times = [t for t in times if comparison_cue(ctx, sent, t) is None]  # a comparison's time runs on to nothing
     resolved = [t for t in times if t["start"] and t["kind"] not in ("so_far", "anaphoric")
                 and not (t["kind"] == "past_n" and state.running)]
     days = [t for t in resolved if t["start"] == t["end"] and t["kind"] in ("date", "iso", "weekday", "relative")]

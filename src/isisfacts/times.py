@@ -220,8 +220,10 @@ def shift_months(day: dt.date, months: int) -> dt.date:
 class Resolver:
     """Resolve the pieces of one document against its reference date and year context."""
 
-    def __init__(self, reference: Optional[dt.date]):
+    def __init__(self, reference: Optional[dt.date], headline_year: Optional[int] = None):
         self.reference = reference
+        # an undated text whose headline names one year: its "this year" is that year
+        self.headline_year = headline_year if reference is None else None
         self.context_year: Optional[int] = None  # the last explicit year mentioned
         self.context_at = -(10**9)  # where it was mentioned
         self.position = 0  # where the expression being resolved starts
@@ -242,7 +244,7 @@ class Resolver:
         if YEAR_RE.fullmatch(low):
             return int(low)
         if self.reference is None:
-            return None
+            return self.headline_year if low in ("this year", "the current year") else None
         if low in ("this year", "the current year", "the year"):
             return self.reference.year
         if low in ("last year", "the previous year"):
@@ -414,6 +416,8 @@ class Resolver:
             return ref - dt.timedelta(days=days), ref
         if kind == "this_unit":
             if ref is None:
+                if self.headline_year and g["u"].lower() == "year":
+                    return dt.date(self.headline_year, 1, 1), dt.date(self.headline_year, 12, 31)
                 return None
             unit = g["u"].lower()
             if unit == "year":
@@ -449,6 +453,19 @@ def find_dateline(text: str, matches: Optional[Sequence["regex.Match"]] = None) 
     return None
 
 
+def headline_year(text: str) -> Optional[int]:
+    """The one year a text's headline (a short first line) names, if it names one.
+
+    >>> headline_year("Monitor: 625 killed in Syria in 2021\\n\\nThe group ..."), headline_year("No year here\\n")
+    (2021, None)
+    """
+    line = text.lstrip()[:200].split("\n", 1)[0]
+    if len(line) > 150 or line.rstrip().endswith("."):
+        return None  # a sentence of the body, not a headline
+    years = {int(y) for y in YEAR_RE.findall(line)}
+    return years.pop() if len(years) == 1 else None
+
+
 def tag_times(text: str, reference: Optional[dt.date],
               matches: Optional[Sequence["regex.Match"]] = None) -> List[Dict]:
     """All time expressions of ``text`` as dicts, resolved against ``reference``.
@@ -456,7 +473,7 @@ def tag_times(text: str, reference: Optional[dt.date],
     >>> [t["start"] for t in tag_times("from January to June 2024", None)]
     ['2024-01-01']
     """
-    resolver = Resolver(reference)
+    resolver = Resolver(reference, headline_year(text) if reference is None else None)
     out: List[Dict] = []
     length = len(text)
     for m in time_matches(text) if matches is None else matches:
