@@ -470,6 +470,7 @@ class Context:
         self.lex = lex
         # Doc.text is rebuilt from the tokens at every access: read it once
         self.text_of = doc_text(doc)
+        self.comparison_cues: Dict[int, Optional[int]] = {}  # time start -> comparison_cue
         self._possible: Dict[Guarded, bool] = {}  # see may_match
         # token attributes in one C call, not one Token object per token
         columns = doc.to_array([LOWER, IDX, LENGTH, SENT_START])
@@ -1259,8 +1260,11 @@ COMPARISON_BEFORE_TIME = Guarded(regex.compile(
 
 def comparison_cue(ctx: Context, sent: Sentence, t: dict) -> Optional[int]:
     """Where the comparison starts that ``t`` belongs to ("... similar to ... in 2020"), if any."""
-    m = COMPARISON_BEFORE_TIME.search(ctx.text_of[sent.start_char : t["start_char"]])
-    return sent.start_char + m.start() if m else None
+    at = t["start_char"]
+    if at not in ctx.comparison_cues:  # asked once per figure of the sentence: searched once
+        m = COMPARISON_BEFORE_TIME.search(ctx.text_of[sent.start_char : at])
+        ctx.comparison_cues[at] = sent.start_char + m.start() if m else None
+    return ctx.comparison_cues[at]
 
 
 def resolve_period(ctx: Context, sent: Sentence, fig: Figure, metric_kind: str, state: PeriodState,
