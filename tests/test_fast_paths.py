@@ -2,7 +2,8 @@
 
 For speed the taggers and the rule layer do not run their patterns everywhere: the
 time tagger tries its patterns only at anchors and only those that can begin there,
-the number tagger finds its anchors in a lower-cased copy of the text, and the rule layer runs a slow pattern only where a cheap literal test says it could
+the number tagger finds its anchors in a lower-cased copy of the text, the sentence
+splitter scans with ``re`` where its pattern needs ``regex``, and the rule layer runs a slow pattern only where a cheap literal test says it could
 match. Each of these is only right while it agrees with the pattern it stands for, so
 these tests compare the two on texts drawn from the words the patterns care about
 (and from characters that lower-case oddly). A pattern edited without its fast path
@@ -17,7 +18,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from isisfacts import numbers, rules, times
+from isisfacts import numbers, rules, sentences, times
 from isisfacts.patterns import anchored_matches
 
 SEPARATORS = [" ", " ", " ", "", "  ", ", ", "\n", ". ", "\xa0", "-", "–"]
@@ -143,3 +144,18 @@ QUALIFIED = st.builds(
 def test_figure_scan_finds_what_figure_matches_finds(text):
     plain = [(m.start(), m.end(), m.groups()) for m in numbers.figure_matches(text)]
     assert list(numbers._figure_parts(text)) == plain
+
+
+# ---------------------------------------------------------------------------
+# sentence boundaries: the re scan against BOUNDARY
+
+SENTENCE_PIECES = (
+    "ISIS said . .. ! ? \" ' ” ’ ) ] ( [ “ ‘ The the U.S. Gen. 30 2024 al-Hol É é Über über \n \n\n "
+    "\x1c \x1d \xa0 \u2009 \t ; : a b"
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts(SENTENCE_PIECES))
+def test_sentence_boundaries_are_boundary_matches(text):
+    assert list(sentences.boundaries(text)) == [m.span() for m in sentences.BOUNDARY.finditer(text)]
