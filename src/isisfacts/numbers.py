@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from .component import Component, char_spans
 from .extensions import doc_text
-from .patterns import anchored_matches
+from .patterns import anchored_matches, plain_lower
 
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -263,13 +263,13 @@ def figure_matches(text: str) -> Iterator["regex.Match"]:
 #   0.35 us a character). The copy keeps every character's place and whether it is a
 #   word character, so word boundaries and offsets are those of the text. Only
 #   characters that match an ASCII letter when case is ignored (dotted I, long s, Kelvin
-#   sign) would read differently there: a text holding one goes through figure_matches.
+#   sign) would read differently there: a text holding one (``patterns.plain_lower``
+#   tells, as for the time tagger) goes through figure_matches.
 # - FIGURE_RE costs about 8 us a call, so the starter words of an anchor are tried
 #   only where a figure could begin there and have the anchor as its first: see
 #   _may_reach and FIGURE_LEAD, necessary conditions of such a match.
 # - At the anchor itself no qualifier nor "between"/"from" can start, and the smaller
 #   FIGURE_BODY finds what FIGURE_RE would (in ASCII text, ``re`` runs it in the copy).
-CASE_CONFUSABLE = regex.compile("[\u0130\u017f\u212a]")
 WORD_CHAR = regex.compile(r"\w")
 
 
@@ -293,7 +293,7 @@ def _scan_copy(text: str) -> Optional[str]:
     """The lowercase ASCII copy of ``text`` that the scanning patterns read (None: no copy)."""
     if text.isascii():
         return text.lower()
-    if CASE_CONFUSABLE.search(text):
+    if plain_lower(text) is None:
         return None
     return text.translate(_SCAN_TABLE)
 
