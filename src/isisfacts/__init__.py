@@ -6,6 +6,10 @@
 ('isis_killed', 30, ('Iraq',))
 """
 
+from . import compiled
+
+compiled.prefer_sources_where_needed()  # before anything imports the compiled modules
+
 from . import (  # noqa: F401 - factories
     actors,
     claims,

@@ -104,7 +104,7 @@ def _not_a_count_after(after: str) -> bool:
         if not first:
             return False
         if first.isalpha():
-            word = LEADING_LETTERS.match(rest.lower()).group()
+            word = LEADING_LETTERS.match(rest.lower()).group()  # type: ignore[union-attr]  # [a-z]* always matches
             if word not in NOT_A_COUNT_AFTER_WORDS and not word.startswith(NOT_A_COUNT_AFTER_PREFIXES):
                 return False
         elif first not in "%-:/":
@@ -182,7 +182,7 @@ def words_to_number(text: str) -> Optional[float]:
             current = (current or 1) * 100
         elif w in ("thousand", "million", "billion"):
             total += (current or 1) * SCALES[w]
-            current = 0
+            current = 0.0
         elif w == "dozen":
             current = (current or 1) * 12
         else:
@@ -350,8 +350,8 @@ def _anchors(scan: str) -> List[int]:
     words = NUMBER_WORD_BYTES.intersection(codes.translate(_WORD_CHARS_ONLY).split())
     if words:
         size = len(scan)
-        for word in words:
-            word = word.decode()
+        for code in words:
+            word = code.decode()
             at = scan.find(word)
             while at != -1:
                 end = at + len(word)
@@ -525,6 +525,7 @@ def find_figures(text: str, blocked: Sequence[Tuple[int, int]] = ()) -> List[Dic
         if phones and overlaps((num_start, end), phones):
             continue
         value_max = None
+        value: Optional[float]
         if vague:
             # casefold: the pattern ignores case the Unicode way ("thouſands" is "thousands")
             floor = VAGUE.get(" ".join(vague.casefold().split()))

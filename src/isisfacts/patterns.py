@@ -6,7 +6,7 @@ import bisect
 import functools
 import re
 import string
-from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import regex
 
@@ -215,7 +215,7 @@ class BranchDispatch:
         # the cost of a ``regex`` call. For ASCII text ``re.ASCII`` reads \s \w \d \b and
         # IGNORECASE as ``regex`` does (its \s is Unicode White_Space, which leaves out the
         # \x1c-\x1f that ``re``'s Unicode \s takes); the branches must keep to such plain syntax.
-        self.in_re: Dict[object, object] = {}
+        self.in_re: Dict[object, Any] = {}
         if ascii_in_re:
             assert flags & ~regex.IGNORECASE == 0, "only IGNORECASE has a re twin here"
             re_flags = re.ASCII | (re.IGNORECASE if flags & regex.IGNORECASE else 0)
@@ -297,7 +297,7 @@ def anchored_matches_at(
         if at < last_end:
             continue
         window = max(last_end, at - reach)
-        starts = starter_starts[bisect_left(starter_starts, window) : bisect_left(starter_starts, at)]
+        starts = list(starter_starts[bisect_left(starter_starts, window) : bisect_left(starter_starts, at)])
         if at > window:
             if is_word_char(text[at - 1]):
                 # the anchor is inside a word ("since2019"): its start counts if the part before is a starter

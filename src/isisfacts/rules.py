@@ -343,9 +343,9 @@ def _compile(key: str) -> Compiled:
             event_class.setdefault(tuple(w.lower().split()), cls)
     max_len = max([len(k) for k in list(noun_class) + list(event_class)] + [1])
     longest_from: Dict[str, int] = {}
-    for key in list(noun_class) + list(event_class):
-        if len(key) > 1:
-            longest_from[key[0]] = max(longest_from.get(key[0], 1), len(key))
+    for entry in list(noun_class) + list(event_class):
+        if len(entry) > 1:
+            longest_from[entry[0]] = max(longest_from.get(entry[0], 1), len(entry))
     return Compiled(
         noun_class=noun_class,
         event_class=event_class,
@@ -870,7 +870,7 @@ def refine_noun(ctx: Context, sent: Sentence, fig: Figure, prev_person: Optional
         kind = (part.group(1) or "").lower()
         if kind:
             fig.event = "killed" if kind in ("dead", "killed", "slain") else "detained"
-        else:
+        elif prev_person is not None:
             fig.event = prev_person.event
         predicate = [w.lower() for w in rx(r"[\w-]+").findall(part.group(3))]
         fig.noun = "leader" if any(lex_class(ctx, w) == "leader" for w in predicate) else "isis_member"
@@ -959,7 +959,7 @@ def foreign_context(ctx: Context, sent: Sentence) -> bool:
         a.kind in ("us_military", "coalition") for a in sent.actors)
 
 
-def linked_event(ctx: Context, sent: Sentence, k: int, figure_starts: Set[int]) -> Optional[Tuple[str, int, int]]:
+def linked_event(ctx: Context, sent: Sentence, k: int, figure_starts: Set[int]) -> Optional[Tuple[str, int, int, bool]]:
     """In a list ("Five civilians, 56 militants and 28 guards were killed") the event after the last item."""
     words = ctx.words
     fig = sent.figures[k]
@@ -1283,7 +1283,7 @@ def resolve_period(ctx: Context, sent: Sentence, fig: Figure, metric_kind: str, 
     if metric_kind == "stock":
         dating = ("year", "date", "month", "iso", "year_start")
         dated = [t for t in own if t["start"] and t["kind"] in dating] or \
-            [t for t in reversed(own_left) if t["start"] and t["kind"] in dating]
+            [t for t in own_left[::-1] if t["start"] and t["kind"] in dating]
         if dated:  # the nearest: "estimated in 2018 that ...", not "declared victory in December 2017"
             return dated[0]["start"], dated[0]["end"]
         if state.last_day and any(t["kind"] == "anaphoric" and rx(r"same\s+(?:date|day)").search(t["text"])
@@ -1659,7 +1659,8 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
         mentions = usable_places(ctx, sent)
         times = period_times(ctx, sent)
         sentence_text = sent.text
-        attributed = resolve_actor_source(first_pass[sent.index], main) if first_pass[sent.index] else None
+        said_by = first_pass[sent.index]
+        attributed = resolve_actor_source(said_by, main) if said_by else None
         attributed = attributed or quoted.get(sent.index)
         if ctx.may_match(OUTLET_VOICE) and OUTLET_VOICE.search(sentence_text):
             attributed = outlet
@@ -1731,7 +1732,7 @@ def merge_repeats(claims: List[dict]) -> List[dict]:
     kept: Dict[Tuple, dict] = {}
     order: List[Tuple] = []
     for c in claims:
-        key = (c["metric"], c["value"], c.get("value_max"))
+        key: Tuple = (c["metric"], c["value"], c.get("value_max"))
         if key not in kept:
             kept[key] = c
             order.append(key)

@@ -17,7 +17,7 @@ import calendar
 import datetime as dt
 import itertools
 import re
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import regex
 from spacy.language import Language
@@ -168,6 +168,9 @@ def time_matches(text: str) -> Iterator["regex.Match"]:
     low = plain_lower(text)
     if low is None:  # a character the lowered scan would read differently ("İ"): the slow, sure way
         return anchored_matches(text, TIME_MATCHER, TIME_ANCHOR_RE, TIME_STARTERS, reach=64)
+    subject: Any  # str or bytes, with the matching patterns
+    scan: "re.Pattern"
+    ordinal_at: "re.Pattern"
     if text.isascii():
         subject, scan, ordinal_at = low.encode("ascii"), ANCHORS_AND_STARTERS_SCAN_BYTES, ORDINAL_STARTER_AT_BYTES
     else:
@@ -294,6 +297,8 @@ class Resolver:
             return None  # date arithmetic out of range: "the past 2024 years" from 2024
 
     def _resolve(self, kind: str, m: "regex.Match") -> Optional[Tuple[dt.date, dt.date]]:
+        # Compiled (hatch_build.py), a variable has one type in the whole function, and the
+        # group values are untyped: a name is not reused across branches for another type.
         g = m.groupdict()
         ref = self.reference
         if kind == "range":
@@ -305,13 +310,13 @@ class Resolver:
                     a = self.date_piece(f"{g['a']} {b[0].year - 1}")
             return (a[0], b[1]) if a and b and a[0] <= b[1] else None
         if kind == "year_range":
-            a, b = int(g["a"]), g["b"]
-            b = int(b) if len(b) == 4 else (a // 100) * 100 + int(b)
-            return (dt.date(a, 1, 1), dt.date(b, 12, 31)) if a <= b else None
+            first, last = int(g["a"]), g["b"]
+            end_year = int(last) if len(last) == 4 else (first // 100) * 100 + int(last)
+            return (dt.date(first, 1, 1), dt.date(end_year, 12, 31)) if first <= end_year else None
         if kind == "months":
-            n = COUNT_WORDS.get(g["n"].lower()) or (int(g["n"]) if g["n"].isdigit() else None)
+            months = COUNT_WORDS.get(g["n"].lower()) or (int(g["n"]) if g["n"].isdigit() else None)
             year = self.year_of(g["y"])
-            return (dt.date(year, 1, 1), month_end(year, n)) if year and n and 1 <= n <= 12 else None
+            return (dt.date(year, 1, 1), month_end(year, months)) if year and months and 1 <= months <= 12 else None
         if kind == "quarter":
             q = ORDINALS.get(g["q"].lower()) if not g["q"].isdigit() else int(g["q"])
             year = self.year_of(g.get("y"))
@@ -340,15 +345,16 @@ class Resolver:
         if kind == "since":
             if ref is None:
                 return None
-            a = g["a"]
-            if YEAR_RE.fullmatch(a.strip()):
-                start = dt.date(int(a), 1, 1)
-            elif a.lower().endswith("year"):
+            since: str = g["a"]
+            start: Optional[dt.date]
+            if YEAR_RE.fullmatch(since.strip()):
+                start = dt.date(int(since), 1, 1)
+            elif since.lower().endswith("year"):
                 start = dt.date(ref.year, 1, 1)
             else:
-                piece = self.date_piece(a)
+                piece = self.date_piece(since)
                 start = piece[0] if piece else None
-                if start and not YEAR_RE.search(a):
+                if start and not YEAR_RE.search(since):
                     # "since January": the last January before the reference date
                     year = ref.year if start.month <= ref.month else ref.year - 1
                     start = start.replace(year=year)
@@ -356,8 +362,8 @@ class Resolver:
         if kind == "year_start":
             if ref is None:
                 return None
-            first = dt.date(ref.year, 1, 1)
-            return first, first
+            new_year = dt.date(ref.year, 1, 1)
+            return new_year, new_year
         if kind == "since_day":
             if ref is None:
                 return None
@@ -371,8 +377,8 @@ class Resolver:
         if kind == "so_far_year":
             if ref is None:
                 return None
-            year = g.get("y") or g.get("y2")
-            year = int(year) if year else ref.year
+            named = g.get("y") or g.get("y2")
+            year = int(named) if named else ref.year
             return (dt.date(year, 1, 1), ref) if year == ref.year else (dt.date(year, 1, 1), dt.date(year, 12, 31))
         if kind == "date":
             return self.date_piece(m.group(0))
@@ -440,9 +446,12 @@ def find_dateline(text: str, matches: Optional[Sequence["regex.Match"]] = None) 
     """
     head = text[:600]
     resolver = Resolver(None)
+    found: Iterable["regex.Match"]
     if matches is not None:  # in order and apart, so the ends grow: stop at the first past the head
-        matches = itertools.takewhile(lambda m: m.end() <= len(head), matches)
-    for m in time_matches(head) if matches is None else matches:
+        found = itertools.takewhile(lambda m: m.end() <= len(head), matches)
+    else:
+        found = time_matches(head)
+    for m in found:
         kind = kind_of(m)
         if kind in ("date", "iso", "numeric") and DATELINE_DIGITS_RE.search(m.group(0)):
             if kind == "date" and not YEAR_RE.search(m.group(0)):
