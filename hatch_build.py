@@ -118,9 +118,9 @@ class MypycBuildHook(BuildHookInterface):
 
     @staticmethod
     def remove_in_place_builds(package: Path) -> None:
-        """Forget an earlier editable build, so a failed or pure rebuild leaves no stale extension."""
+        """Forget an earlier editable build (every extension in the package is one of ours), so
+        a failed or pure rebuild, or one that compiles fewer modules, leaves none behind."""
         suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
-        for name in COMPILED:
-            for stale in (package / f"{name}{suffix}", package / f"{name}__mypyc{suffix}"):
-                stale.unlink(missing_ok=True)
+        for stale in package.glob(f"*{suffix}"):
+            stale.unlink()
         (package / MANIFEST).unlink(missing_ok=True)

@@ -57,7 +57,8 @@ class GazetteerTagger(Component):
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.case_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         for entry in self.entries:
-            folded, exact = [], []
+            folded: List[str] = []
+            exact: List[str] = []
             for alias in [entry["name"], *entry.get("aliases", [])]:
                 # Short all-capital aliases (IS, UN, US) are matched with their case
                 # so that the words "is", "un", "us" are not read as names.
