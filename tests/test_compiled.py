@@ -100,3 +100,13 @@ def test_extract_is_unchanged_by_the_switch():
         "import json, isisfacts; print(json.dumps([c.to_dict() for c in isisfacts.extract("
         f"{text!r}, published='2024-07-17')]))"))
     assert here == there and here
+
+
+def test_the_build_hook_compiles_what_the_fall_back_knows():
+    # hatch_build.py imports hatchling, which only the build environment has: read it
+    import ast
+
+    tree = ast.parse((ROOT / "hatch_build.py").read_text(encoding="utf8"))
+    built = next(ast.literal_eval(node.value) for node in tree.body
+                 if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "COMPILED")
+    assert tuple(built) == compiled.COMPILED
