@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from . import extensions
 from .actors import ActorTagger
 from .component import Component
-from .extensions import doc_outlet, doc_published, forget_text
+from .extensions import doc_attribute, doc_outlet, doc_published, forget_text, set_doc_attribute
 from .lexicon import (
     LexiconError,
     PathLike,
@@ -65,8 +65,7 @@ class ClaimResolver(Component):
         self.extra_triggers = merge_triggers(self.extra_triggers, extra)
 
     def __call__(self, doc: Doc) -> Doc:
-        underscore = doc._  # each ``doc._`` builds an accessor object: build one
-        figures = underscore.isis_figures
+        figures = doc_attribute(doc, "isis_figures")
         if figures is None:
             raise ValueError(
                 f"{self.name}: the doc has no figures; add the 'isis_numbers' component "
@@ -76,16 +75,18 @@ class ClaimResolver(Component):
         if not figures:
             claims: List[dict] = []  # most short texts: no figure, no rules to run
         else:
+            outlet = doc_outlet(doc)
             claims = resolve_claims(
                 doc,
                 self.compiled(),
                 published=published,
-                outlet=doc_outlet(doc),
+                outlet=outlet,
                 actors_key=self.actors_key,
                 places_key=self.places_key,
-                actor_names=self.actor_names(),
+                # only an outlet is looked up among the actors' names (rules.outlet_name)
+                actor_names=self.actor_names() if outlet else None,
             )
-        underscore.claim_dicts = claims
+        set_doc_attribute(doc, "claim_dicts", claims)
         forget_text(doc)
         return doc
 
