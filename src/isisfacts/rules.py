@@ -23,11 +23,9 @@ import bisect
 import datetime as dt
 import functools
 import json
-import operator
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
-import numpy
 import regex
 from spacy.attrs import IDX, LENGTH, LOWER, SENT_START
 from spacy.strings import StringStore
@@ -367,52 +365,65 @@ def compile_triggers(triggers: dict) -> Compiled:
 # ---------------------------------------------------------------------------
 # The document, as the rules see it.
 
-@dataclass(slots=True)
+# Plain classes with written-out __init__ methods, not dataclasses: mypyc compiles these,
+# while a dataclass's generated __init__ runs interpreted (one Sentence per sentence and
+# one Figure per figure of every document). Nothing compares them by value: they are
+# equal only to themselves (``claim_dict`` finds a figure in its sentence by identity).
+
 class Mention:
-    start: int  # token indices
-    end: int
-    start_char: int
-    end_char: int
-    label: str
-    kind: str = ""
-    country: Optional[str] = None
-    parent: Optional[str] = None
+    """A tagged place or actor span, as plain data."""
+
+    def __init__(self, start: int, end: int, start_char: int, end_char: int, label: str,
+                 kind: str = "", country: Optional[str] = None, parent: Optional[str] = None) -> None:
+        self.start = start  # token indices
+        self.end = end
+        self.start_char = start_char
+        self.end_char = end_char
+        self.label = label
+        self.kind = kind
+        self.country = country
+        self.parent = parent
 
 
-@dataclass(slots=True)
 class Figure:
-    data: dict
-    start: int  # token index of the number (after any qualifier)
-    end: int
-    sent: int
-    qstart: int = 0  # token index of the qualifier, or of the number
-    noun: Optional[str] = None
-    noun_end: int = 0  # token index after the counted noun phrase
-    noun_tokens: Tuple[int, int] = (0, 0)
-    event: Optional[str] = None
-    event_span: Optional[Tuple[int, int]] = None
-    metric: Optional[str] = None
-    mixed: bool = False
-    anaphoric: bool = False
-    scope: Optional[Tuple[List[str], Optional[dict]]] = None  # place and period of the total it breaks down
-    owner: Optional[str] = None
+    """A tagged figure and what the rules decide about it."""
+
+    def __init__(self, data: dict, start: int, end: int, sent: int) -> None:
+        self.data = data
+        self.start = start  # token index of the number (after any qualifier)
+        self.end = end
+        self.sent = sent
+        self.qstart = 0  # token index of the qualifier, or of the number
+        self.noun: Optional[str] = None
+        self.noun_end = 0  # token index after the counted noun phrase
+        self.noun_tokens: Tuple[int, int] = (0, 0)
+        self.event: Optional[str] = None
+        self.event_span: Optional[Tuple[int, int]] = None
+        self.metric: Optional[str] = None
+        self.mixed = False
+        self.anaphoric = False
+        self.scope: Optional[Tuple[List[str], Optional[dict]]] = None  # place and period of the total it breaks down
+        self.owner: Optional[str] = None
 
 
-@dataclass(slots=True)
 class Sentence:
-    index: int
-    start: int  # token
-    end: int
-    start_char: int
-    end_char: int
-    paragraph: int
-    text: str  # the sentence's text, sliced once
-    figures: List[Figure] = field(default_factory=list)
-    total_scope: Optional[Tuple[List[str], Optional[dict]]] = None  # of a total broken down after it
-    places: List[Mention] = field(default_factory=list)
-    actors: List[Mention] = field(default_factory=list)
-    times: List[dict] = field(default_factory=list)
-    dateline: "Optional[regex.Match] | bool" = False  # False: not matched yet (see dateline_of)
+    """A sentence, with the tagged things that start in it."""
+
+    def __init__(self, index: int, start: int, end: int, start_char: int, end_char: int, paragraph: int,
+                 text: str) -> None:
+        self.index = index
+        self.start = start  # token
+        self.end = end
+        self.start_char = start_char
+        self.end_char = end_char
+        self.paragraph = paragraph
+        self.text = text  # the sentence's text, sliced once
+        self.figures: List[Figure] = []
+        self.total_scope: Optional[Tuple[List[str], Optional[dict]]] = None  # of a total broken down after it
+        self.places: List[Mention] = []
+        self.actors: List[Mention] = []
+        self.times: List[dict] = []
+        self.dateline: "Optional[regex.Match] | bool" = False  # False: not matched yet (see dateline_of)
 
 
 _WORD_OF_HASH: Dict[int, str] = {}  # the vocab's hash -> string, a word at a time
@@ -421,31 +432,40 @@ _WORD_OF_HASH: Dict[int, str] = {}  # the vocab's hash -> string, a word at a ti
 def lowercase_words(doc: Doc, hashes: List[int]) -> List[str]:
     """The strings of the LOWER hashes; each word is looked up in the vocab once."""
     known = _WORD_OF_HASH
-    try:
-        return list(map(known.__getitem__, hashes))
-    except KeyError:  # a word not seen before
-        if len(known) > 200_000:
-            known.clear()  # bounded: the cache holds words, not texts
-        strings = doc.vocab.strings
-        for h in set(hashes).difference(known):
-            known[h] = strings[h]
-        return list(map(known.__getitem__, hashes))
+    words: List[str] = []
+    for h in hashes:
+        word = known.get(h)
+        if word is None:  # a word not seen before
+            if len(known) > 200_000:
+                known.clear()  # bounded: the cache holds words, not texts
+            word = known[h] = doc.vocab.strings[h]
+        words.append(word)
+    return words
 
 
-def sentence_bounds(doc: Doc, flags: "numpy.ndarray") -> List[Tuple[int, int]]:
+def sentence_bounds(doc: Doc, flags: List[int]) -> List[Tuple[int, int]]:
     """(start, end) tokens of each sentence, as ``doc.sents`` gives them, read from the
-    SENT_START column (``doc.sents`` builds a Span per sentence)."""
+    SENT_START column (``doc.sents`` builds a Span per sentence): a sentence starts at
+    token 0 and at every token whose flag is 1."""
     n = len(flags)
-    starts = numpy.flatnonzero(flags == 1).tolist()
-    if starts and starts[0] == 0:
-        del starts[0]
-    if "sents" in doc.user_hooks or (not starts and n > 1 and flags[1] == 0 and not flags[1:].any()):
+    starts: List[int] = [0]
+    unset_after_first = True  # every flag after the first token 0 (not set)
+    for i in range(1, n):
+        flag = flags[i]
+        if flag == 1:
+            starts.append(i)
+        if flag != 0:
+            unset_after_first = False
+    if "sents" in doc.user_hooks or (len(starts) == 1 and n > 1 and unset_after_first):
         # a hook decides, or no boundaries at all (doc.sents raises): spaCy's own way
         return [(s.start, s.end) for s in doc.sents]
     if n == 0:
         return []
-    starts.insert(0, 0)
-    return list(zip(starts, starts[1:] + [n]))
+    bounds: List[Tuple[int, int]] = []
+    for k in range(len(starts) - 1):
+        bounds.append((starts[k], starts[k + 1]))
+    bounds.append((starts[-1], n))
+    return bounds
 
 
 _MENTION_ATTRIBUTES: Dict[Tuple[int, int], Tuple[str, str, Optional[str], Optional[str]]] = {}
@@ -458,8 +478,15 @@ def mention(span: Span, strings: "StringStore") -> Mention:
     if attributes is None:
         if len(_MENTION_ATTRIBUTES) > 100_000:
             _MENTION_ATTRIBUTES.clear()
-        attributes = _MENTION_ATTRIBUTES[key] = (strings[span.label], *split_attributes(span))
-    return Mention(span.start, span.end, span.start_char, span.end_char, *attributes)
+        kind, country, parent = split_attributes(span)
+        attributes = _MENTION_ATTRIBUTES[key] = (strings[span.label], kind, country, parent)
+    label, kind, country, parent = attributes
+    return Mention(span.start, span.end, span.start_char, span.end_char, label, kind, country, parent)
+
+
+def sentence_at(sent_starts: List[int], char: int) -> int:
+    """The index of the sentence holding character ``char``."""
+    return max(0, bisect.bisect_right(sent_starts, char) - 1)
 
 
 class Context:
@@ -469,57 +496,77 @@ class Context:
         self.doc = doc
         self.lex = lex
         # Doc.text is rebuilt from the tokens at every access: read it once
-        self.text_of = doc_text(doc)
+        text: str = doc_text(doc)
+        self.text_of = text
         self.comparison_cues: Dict[int, Optional[int]] = {}  # time start -> comparison_cue
         self._possible: Dict[Guarded, bool] = {}  # see may_match
         # token attributes in one C call, not one Token object per token
-        columns = doc.to_array([LOWER, IDX, LENGTH, SENT_START])
-        hashes, token_starts, lengths = columns[:, :3].T.tolist()
+        hashes: List[int]
+        token_starts: List[int]
+        lengths: List[int]
+        flags: List[int]
+        hashes, token_starts, lengths, flags = doc.to_array([LOWER, IDX, LENGTH, SENT_START]).T.tolist()
         self.words = lowercase_words(doc, hashes)
         self.token_starts = token_starts
-        self.token_ends = token_ends = list(map(operator.add, token_starts, lengths))
+        token_ends: List[int] = []
+        for k in range(len(token_starts)):
+            token_ends.append(token_starts[k] + lengths[k])
+        self.token_ends = token_ends
         strings = doc.vocab.strings
-        self.places = [mention(span, strings) for span in spans_with(doc, places_key)]
-        self.actors = [mention(span, strings) for span in spans_with(doc, actors_key)]
+        self.places: List[Mention] = [mention(span, strings) for span in spans_with(doc, places_key)]
+        self.actors: List[Mention] = [mention(span, strings) for span in spans_with(doc, actors_key)]
         # token -> actor, so look-ups stay constant-time in long, dense documents
-        self.actor_of_token: Dict[int, Mention] = {}
+        actor_of_token: Dict[int, Mention] = {}
         for a in self.actors:
             for i in range(a.start, a.end):
-                self.actor_of_token.setdefault(i, a)
-        self.about_isis = any(a.label in ISIS_NAMES for a in self.actors) or not ISIS_WORDS.isdisjoint(self.words)
+                if i not in actor_of_token:
+                    actor_of_token[i] = a
+        self.actor_of_token = actor_of_token
+        about_isis = False
+        for a in self.actors:
+            if a.label in ISIS_NAMES:
+                about_isis = True
+                break
+        self.about_isis = about_isis or not ISIS_WORDS.isdisjoint(self.words)
         underscore = doc._  # each ``doc._`` builds an accessor object: build one
-        times = underscore.isis_times or []
+        times: List[dict] = list(underscore.isis_times or [])
         self.time_tokens: Set[int] = set()
         for t in times:
-            self.time_tokens.update(range(*self.tokens_of(t["start_char"], t["end_char"])))
-        text = self.text_of
-        breaks = [m.start() for m in rx(r"\n").finditer(text)] if "\n" in text else []
+            first_token, end_token = self.tokens_of(t["start_char"], t["end_char"])
+            for i in range(first_token, end_token):
+                self.time_tokens.add(i)
+        breaks: List[int] = []  # the offsets of the line breaks
+        at = text.find("\n")
+        while at >= 0:
+            breaks.append(at)
+            at = text.find("\n", at + 1)
         self.sentences: List[Sentence] = []
-        for i, (start, end) in enumerate(sentence_bounds(doc, columns[:, 3])):
+        sent_starts: List[int] = []
+        index = 0
+        for start, end in sentence_bounds(doc, flags):
             start_char, end_char = token_starts[start], token_ends[end - 1]
             para = bisect.bisect_right(breaks, start_char) if breaks else 0
-            self.sentences.append(Sentence(i, start, end, start_char, end_char, para, text[start_char:end_char]))
-        sent_starts = [s.start_char for s in self.sentences]
-
-        def sent_of(char: int) -> int:
-            return max(0, bisect.bisect_right(sent_starts, char) - 1)
-
+            self.sentences.append(Sentence(index, start, end, start_char, end_char, para, text[start_char:end_char]))
+            sent_starts.append(start_char)
+            index += 1
         for m in self.places:
-            self.sentences[sent_of(m.start_char)].places.append(m)
+            self.sentences[sentence_at(sent_starts, m.start_char)].places.append(m)
         for m in self.actors:
-            self.sentences[sent_of(m.start_char)].actors.append(m)
+            self.sentences[sentence_at(sent_starts, m.start_char)].actors.append(m)
         for t in times:
-            self.sentences[sent_of(t["start_char"])].times.append(t)
+            self.sentences[sentence_at(sent_starts, t["start_char"])].times.append(t)
         self.figures: List[Figure] = []
-        actor_of_token = self.actor_of_token
         for f in underscore.isis_figures or []:
-            start, end = self.tokens_of(f["num_start"], f["end_char"])
+            data: dict = f
+            num_start: int = data["num_start"]
+            figure_end: int = data["end_char"]
+            start, end = self.tokens_of(num_start, figure_end)
             if start >= end:
                 continue
             if start in actor_of_token:
                 continue  # "Kurdistan 24": part of a name
-            fig = Figure(f, start, end, sent_of(f["num_start"]))
-            fig.qstart = self.tokens_of(f["start_char"], f["end_char"])[0]
+            fig = Figure(data, start, end, sentence_at(sent_starts, num_start))
+            fig.qstart = self.tokens_of(data["start_char"], figure_end)[0]
             self.sentences[fig.sent].figures.append(fig)
             self.figures.append(fig)
 
