@@ -70,7 +70,7 @@ RULE_WORDS = (
     "Ministry Command military army force task told announced according According data figures summary he's "
     "Iraq SDF departed left sent back noteworthy worth notably notably, is It region area countries country two "
     "same both figure toll tally number total balance death count known formally as Photo Image of AP/ AFP/ "
-    "REUTERS/ July 21 (Wire) dead those killed were İ ſ"
+    "REUTERS/ July 21 (Wire) dead those killed were İ ſ late early on by By until before end unsaid \n \t"
 )
 GUARDED = sorted(name for name, value in vars(rules).items() if isinstance(value, rules.Guarded))
 ASCII = st.characters(codec="ascii")
@@ -116,6 +116,17 @@ def test_attribution_scans_agree_with_their_patterns(data, near):
     plain = (rules.NAMED_SUBJECT.search(text, near) or rules.NAMED_BODY.search(text, near)
              or rules.ACRONYM_SUBJECT.search(text, near))
     assert (fast and (fast.span(), fast.group(1))) == (plain and (plain.span(), plain.group(1)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_report_date_scans_agree_with_their_patterns(data):
+    """The text before a time: "said late on", "until the end of"."""
+    pattern = data.draw(st.sampled_from([rules.REPORT_VERB_BEFORE, rules.DEADLINE_BEFORE]))
+    match = st.one_of(around_a_match(pattern, ASCII), around_a_match(pattern))
+    text = data.draw(st.one_of(texts(RULE_WORDS), match, st.tuples(texts(RULE_WORDS), match).map("".join)))
+    assert rules.report_verb_before(text) == (rules.REPORT_VERB_BEFORE.search(text) is not None)
+    assert rules.deadline_before(text) == (rules.DEADLINE_BEFORE.search(text) is not None)
 
 
 @settings(max_examples=300, deadline=None)

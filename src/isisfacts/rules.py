@@ -209,7 +209,8 @@ class DocumentWords:
         verb_starts.sort()
         self.verb_starts = verb_starts
         # the literals of has_attribution_cue that occur somewhere in the text
-        self.cues_present: List[bytes] = [cue for cue in CUE_BYTES if cue in self.lowered]
+        # (bytes.find, not ``in``: ``in`` first tries the operand as an int and raises)
+        self.cues_present: List[bytes] = [cue for cue in CUE_BYTES if self.lowered.find(cue) >= 0]
 
     def whole_words(self, start: int, end: int) -> bool:
         """Whether no word runs across character ``start`` or ``end`` (the split of the
@@ -1333,12 +1334,48 @@ RELEASED_BEFORE = Guarded(regex.compile(
      "briefing"])
 
 
+def report_verb_before(before: str) -> bool:
+    """``REPORT_VERB_BEFORE.search(before)`` found something.
+
+    In ASCII text a match ends with white space, and its verb ends one of the last
+    three words (split at white space): the verb, "late"/"early", "on"."""
+    if before.isascii():
+        if not before[-1:].isspace():
+            return False
+        found = False
+        for chunk in before.split()[-3:]:
+            k = len(chunk)
+            while k > 0 and (chunk[k - 1].isalnum() or chunk[k - 1] == "_"):
+                k -= 1
+            if chunk[k:] in REPORT_VERB_WORDS:  # the word the chunk ends with
+                found = True
+                break
+        if not found:
+            return False
+    return REPORT_VERB_BEFORE.search(before) is not None
+
+
+DEADLINE_BEFORE = regex.compile(r"\b(?:by|until|before)\s+(?:the\s+end\s+of\s+)?$", regex.IGNORECASE)
+
+
+def deadline_before(before: str) -> bool:
+    """``DEADLINE_BEFORE.search(before)`` found something ("by", "until the end of");
+    in ASCII text a match ends with white space and holds one of its words."""
+    if before.isascii():
+        if not before[-1:].isspace():
+            return False
+        low = before.lower()
+        if "by" not in low and "until" not in low and "before" not in low:
+            return False
+    return DEADLINE_BEFORE.search(before) is not None
+
+
 def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
     """"said on Thursday", "released on Tuesday": the day of the report, not of the count."""
     before = ctx.text_of[max(sent.start_char, t["start_char"] - 40) : t["start_char"]]
     after = ctx.text_of[t["end_char"] : t["end_char"] + 14]
     if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and (
-            REPORT_VERB_BEFORE.search(before) or REPORT_VERBS.match(after.lstrip())):
+            report_verb_before(before) or REPORT_VERBS.match(after.lstrip())):
         return True
     if sent.index <= 3 or t["start_char"] - sent.start_char < 60:
         dateline = dateline_of(sent)
@@ -1346,9 +1383,14 @@ def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
             return True  # "WASHINGTON, July 21 (Wire) -": the day of the story
     if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and RELEASED_BEFORE.search(before):
         return True
-    if rx(r"\b(?:by|until|before)\s+(?:the\s+end\s+of\s+)?$", regex.IGNORECASE).search(before):
+    if deadline_before(before):
         return True
     return False
+
+
+YEAR_AS_NAME = regex.compile(r"\s*(?:[A-Z][\w.-]*\s+)?(?:airstrike|strike|attack|offensive|law|election|report|census|"
+                            r"agreement|deal|resolution)")
+A_BEFORE_YEAR = regex.compile(r"(?:^|\W)an?\s$", regex.IGNORECASE)
 
 
 def period_times(ctx: Context, sent: Sentence) -> List[dict]:
@@ -1358,9 +1400,9 @@ def period_times(ctx: Context, sent: Sentence) -> List[dict]:
             continue
         before = ctx.text_of[max(0, t["start_char"] - 3) : t["start_char"]]
         after = ctx.text_of[t["end_char"] : t["end_char"] + 14]
-        if t["kind"] == "year" and rx(r"\s*(?:[A-Z][\w.-]*\s+)?(?:airstrike|strike|attack|offensive|law|election|report|census|agreement|deal|resolution)").match(after):
+        if t["kind"] == "year" and YEAR_AS_NAME.match(after):
             continue  # "a 2020 US airstrike": a year used as a name
-        if t["kind"] == "year" and rx(r"(?:^|\W)an?\s$", regex.IGNORECASE).search(before):
+        if t["kind"] == "year" and A_BEFORE_YEAR.search(before):
             continue  # "a 2020 airstrike"
         out.append(t)
     return out
@@ -1463,6 +1505,23 @@ OWN_STATEMENT = Guarded(regex.compile(r"(?:’s|'s)?\s+(?:statement|release|pres
                         ["statement", "release", "report", "summary", "update"])
 
 
+# Patterns of attribution_in and named_party, compiled once (not looked up at every call).
+AFTER_ACCORDING_TO = regex.compile(r"\s*(?:the\s+|a\s+)?(?:[\w-]+\s+)?|\s*(?:[\w-]+\s+){1,3}"
+                                   r"(?:released|published|issued|compiled|provided|collected)\s+by\s+(?:the\s+)?")
+POSSESSIVE_GAP = regex.compile(r"(?:’s|'s)\s+$")
+ACCORDING_TO_NAMED = regex.compile(r"\s+(?:the\s+)?((?:[\w’'.-]+\s+){0,3}(?:officials|authorities|sources|media|officers|residents|activists|monitors|groups|statement|report|release|note|data|figures|military|summary|tally|count|estimates?|statistics|ministry|command|spokes\w+))\b", regex.IGNORECASE)
+ACCORDING_TO_NAME = regex.compile(r"\s+(?:the\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})")
+IN_THE_BEFORE = regex.compile(r"\b(?:in|from|to)\s+(?:the|a|an)\s+$")
+IN_THE = regex.compile(r"\b(?:in|from)\s+(?:the|a|an|its)\s+")
+ISIS_STATEMENT_AFTER = regex.compile(r"\s*(?:said|announced|claimed\s+in\s+a\s+statement)")
+APPOSITIVE = regex.compile(r"[^,]{0,40},\s*")
+BODY_SPOKESMAN_BEFORE = regex.compile(r"\b(?:ministry|command|agency|office|spokes\w+)\s+(?:[A-Z][\w’'-]*\s+){0,3}$")
+HEADLINE_SOURCE = regex.compile(r":\s*([A-Z][\w-]+)\s*$")
+GENERIC_SPEAKER = regex.compile(r"(?:^|\s)spokes(?:man|woman|person)$|^(?:an?\s+|the\s+)?(?:official|officer|source|commander)$|"
+                                r"(?:data|figures|statistics|records|tally|count)$")
+LEADING_ARTICLE = regex.compile(r"^(?:the|an?)\s+", regex.IGNORECASE)
+
+
 def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
     """The asserting party of a sentence: "X said", "according to X", "X's statement"."""
     text = sent.text
@@ -1476,29 +1535,27 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
         after_char = base + m.end()
         for a in sent.actors:
             # "according to the SDF", "according to CENTCOM's figures"; not "according to the ministry, ISIS ..."
-            if a.start_char >= after_char and rx(r"\s*(?:the\s+|a\s+)?(?:[\w-]+\s+)?|\s*(?:[\w-]+\s+){1,3}"
-                                                 r"(?:released|published|issued|compiled|provided|collected)\s+by\s+(?:the\s+)?"
-                                                 ).fullmatch(ctx.text_of[after_char : a.start_char]):
+            if a.start_char >= after_char and AFTER_ACCORDING_TO.fullmatch(ctx.text_of[after_char : a.start_char]):
                 owned = [b for b in sent.actors if b.start_char > a.end_char and
-                         rx(r"(?:’s|'s)\s+$").match(ctx.text_of[a.end_char : b.start_char])]
+                         POSSESSIVE_GAP.match(ctx.text_of[a.end_char : b.start_char])]
                 return (owned[0] if owned else a).label  # "the Kurdistan Region's Ministry of Peshmerga"
-        named = rx(r"\s+(?:the\s+)?((?:[\w’'.-]+\s+){0,3}(?:officials|authorities|sources|media|officers|residents|activists|monitors|groups|statement|report|release|note|data|figures|military|summary|tally|count|estimates?|statistics|ministry|command|spokes\w+))\b", regex.IGNORECASE).match(text[m.end() :])
+        named = ACCORDING_TO_NAMED.match(text[m.end() :])
         if named:
             return named_party(named.group(1))
-        named = rx(r"\s+(?:the\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})").match(text[m.end() :])
+        named = ACCORDING_TO_NAME.match(text[m.end() :])
         if named:
             return named_party(named.group(1))
     for a in sent.actors:
         follows = text[a.end_char - base : a.end_char - base + 30]
         ahead = text[max(0, a.start_char - base - 12) : a.start_char - base]
         if OWN_STATEMENT.match(follows) \
-                and rx(r"\b(?:in|from|to)\s+(?:the|a|an)\s+$").search(ahead) and a.label not in ISIS_NAMES \
-                and rx(r"\b(?:in|from)\s+(?:the|a|an|its)\s+").search(text):
+                and IN_THE_BEFORE.search(ahead) and a.label not in ISIS_NAMES \
+                and IN_THE.search(text):
             return a.label
     if verbs:
         # ISIS is a source only where a statement is its own ("ISIS said", "according to Amaq")
         actors = [a for a in sent.actors if a.label not in ISIS_NAMES
-                  or rx(r"\s*(?:said|announced|claimed\s+in\s+a\s+statement)").match(text, a.end_char - base)]
+                  or ISIS_STATEMENT_AFTER.match(text, a.end_char - base)]
         for v in verbs:
             vchar = base + v.start()
             head = text[: v.start()]
@@ -1510,7 +1567,7 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
             # ("Kurilla, commander of CENTCOM, said"); "said X": the one right after
             before = [a for a in actors if a.end_char <= vchar and (
                 vchar - a.end_char <= 25 and "," not in text[a.end_char - base : v.start()]
-                or rx(r"[^,]{0,40},\s*").fullmatch(text[a.end_char - base : v.start()]))]
+                or APPOSITIVE.fullmatch(text[a.end_char - base : v.start()]))]
             after = [a for a in actors if a.start_char >= base + v.end() and a.start_char - (base + v.end()) <= 60]
             # "..., said Gen. Kurilla, commander of CENTCOM": inversion follows a comma or a quote
             inverted = v.group(0) in SPEECH_VERBS and head.rstrip(REGEX_WHITESPACE)[-1:] in (",", '"', "”", "’")
@@ -1521,16 +1578,16 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
             subject = named_subject(head, near)
             if subject:
                 return named_party(subject.group(1))
-            if rx(r"\b(?:ministry|command|agency|office|spokes\w+)\s+(?:[A-Z][\w’'-]*\s+){0,3}$").search(head, near):
+            if BODY_SPOKESMAN_BEFORE.search(head, near):
                 return "__previous__"  # "ministry spokesman Karwan Hassan told Rudaw"
     if DOCUMENT_SAYS.search(text):
         return "__previous__"
-    headline = rx(r":\s*([A-Z][\w-]+)\s*$").search(text.strip()) if ":" in text else None
+    headline = HEADLINE_SOURCE.search(text.strip()) if ":" in text else None
     if headline:
         for a in sent.actors:
             if a.label == headline.group(1) or ctx.text_of[a.start_char : a.end_char] == headline.group(1):
                 owned = [b for b in sent.actors if b.start_char > a.end_char and
-                         rx(r"(?:’s|'s)\s+$").match(ctx.text_of[a.end_char : b.start_char])]
+                         POSSESSIVE_GAP.match(ctx.text_of[a.end_char : b.start_char])]
                 return (owned[0] if owned else a).label  # "the Kurdistan Region's Ministry of Peshmerga"
     return None
 
@@ -1625,10 +1682,9 @@ def named_party(name: str) -> Optional[str]:
     name = " ".join(name.split()).strip(" ,.")
     low = name.lower()
     if GENERIC_SOURCES.match(low) or low.startswith(("the report", "the statement", "a statement", "the release")) \
-            or rx(r"(?:^|\s)spokes(?:man|woman|person)$|^(?:an?\s+|the\s+)?(?:official|officer|source|commander)$|"
-                  r"(?:data|figures|statistics|records|tally|count)$").search(low):
+            or GENERIC_SPEAKER.search(low):
         return "__previous__"  # the party last named, else the document's main source
-    name = rx(r"^(?:the|an?)\s+", regex.IGNORECASE).sub("", name)  # "a security source" -> "security source"
+    name = LEADING_ARTICLE.sub("", name)  # "a security source" -> "security source"
     if not name:
         return None
     return name
