@@ -292,6 +292,14 @@ def named_subject(head: str, near: int) -> "Optional[regex.Match]":
         m = NAMED_BODY.search(head, near)
         if m:
             return m
+    if stretch.isascii():
+        # a match ends with its acronym, white space, maybe a word and white space: the
+        # acronym is one of the last two words (those of the stretch hold the match)
+        for word in stretch.rsplit(None, 2)[-2:]:
+            if 2 <= len(word) <= 6 and word.isalpha() and word.isupper():
+                break
+        else:
+            return None
     return ACRONYM_SUBJECT.search(head, near)
 
 
@@ -951,25 +959,31 @@ def decide_event(ctx: Context, sent: Sentence, k: int, fig: Figure, ante: Option
     """Set what happened to the counted thing, strongest cue first (docs/rules.md, section 3)."""
     right = right_event(ctx, fig, sent, figure_starts)
     left = left_event(ctx, fig, sent)
-    ev = None
-    for candidate in (
-        right if right and right[3] else None,
-        left if left and left[3] else None,
-        linked_event(ctx, sent, k, figure_starts),
-        right,
-        left,
-    ):
-        if candidate is not None:
-            ev = candidate[:3]
-            break
+    # the first of: a strong right, a strong left, a linked (looked for only when neither
+    # strong one is there: it changes nothing), any right, any left
+    ev: Optional[Tuple[str, int, int]] = None
+    if right is not None and right[3]:
+        ev = (right[0], right[1], right[2])
+    elif left is not None and left[3]:
+        ev = (left[0], left[1], left[2])
+    else:
+        linked = linked_event(ctx, sent, k, figure_starts)
+        if linked is not None:
+            ev = (linked[0], linked[1], linked[2])
+        elif right is not None:
+            ev = (right[0], right[1], right[2])
+        elif left is not None:
+            ev = (left[0], left[1], left[2])
     if ev is None and ante is not None and ante.event and fig.anaphoric and ante.sent == fig.sent:
-        ev = (ante.event, *(ante.event_span or (fig.start, fig.start)))
+        span = ante.event_span or (fig.start, fig.start)
+        ev = (ante.event, span[0], span[1])
     if ev is None or ev[0] in ("deployed",) and fig.noun not in ("troop",):
         ev = context_event(ctx, fig, sent) or ev
     if ev is not None:
         fig.event, fig.event_span = ev[0], (ev[1], ev[2])
-    follows = ctx.words[fig.end : fig.end + 2]
-    if follows in (["of", "them"], ["of", "whom"]):
+    words = ctx.words
+    after = fig.end
+    if after + 2 <= len(words) and words[after] == "of" and words[after + 1] in ("them", "whom"):
         total = ante if ante is not None else (sent.figures[k - 1] if k > 0 else None)
         if total is not None and total.event and not (right and right[3]):
             # "35 people ..., 25 of them children": a subset shares what happened to its total
