@@ -361,7 +361,7 @@ class Compiled:
     entry_starts: Set[str] = field(default_factory=set)  # the first words of all entries
     event_starts: Set[str] = field(default_factory=set)  # the first words of the event entries
 
-    def lookup(self, table: Dict[Tuple[str, ...], str], words: Sequence[str], i: int) -> Tuple[Optional[str], int]:
+    def lookup(self, table: Dict[Tuple[str, ...], str], words: List[str], i: int) -> Tuple[Optional[str], int]:
         """The longest entry of ``table`` starting at word ``i``: (class, length) or (None, 0)."""
         word = words[i]
         if word not in self.entry_starts:
@@ -1115,7 +1115,7 @@ def linked_event(ctx: Context, sent: Sentence, k: int, figure_starts: Set[int]) 
 # ---------------------------------------------------------------------------
 # 4: place, period and source
 
-def place_names(mentions: Sequence[Mention]) -> List[str]:
+def place_names(mentions: List[Mention]) -> List[str]:
     """Canonical names, most specific first: a country goes when a place inside it is named."""
     names = []
     for m in mentions:
