@@ -70,7 +70,7 @@ RULE_WORDS = (
     "Ministry Command military army force task told announced according According data figures summary he's "
     "Iraq SDF departed left sent back noteworthy worth notably notably, is It region area countries country two "
     "same both figure toll tally number total balance death count known formally as Photo Image of AP/ AFP/ "
-    "REUTERS/ July 21 (Wire) dead those killed were İ ſ late early on by By until before end unsaid \n \t"
+    "REUTERS/ July 21 (Wire) dead those killed were İ ſ late early on by By until before end unsaid \n \t spokesman Karwan Hassan office agency"
 )
 GUARDED = sorted(name for name, value in vars(rules).items() if isinstance(value, rules.Guarded))
 ASCII = st.characters(codec="ascii")
@@ -98,7 +98,7 @@ def test_guarded_patterns_find_what_their_patterns_find(data):
 
 
 SCANNED = [rules.REPORT_VERBS, rules.ATTRIBUTION_CUE, rules.PRONOUN_SUBJECT, rules.DESTINATION,
-           rules.NAMED_SUBJECT, rules.NAMED_BODY, rules.ACRONYM_SUBJECT]
+           rules.NAMED_SUBJECT, rules.NAMED_BODY, rules.ACRONYM_SUBJECT, rules.BODY_SPOKESMAN_BEFORE]
 
 
 @settings(max_examples=300, deadline=None)
@@ -112,6 +112,7 @@ def test_attribution_scans_agree_with_their_patterns(data, near):
     assert cue == (rules.ATTRIBUTION_CUE.search(text) is not None)
     assert rules.pronoun_subject(text, near) == (rules.PRONOUN_SUBJECT.search(text, near) is not None)
     assert rules.leads_to_destination(text) == (rules.DESTINATION.search(text) is not None)
+    assert rules.body_spokesman_before(text, near) == (rules.BODY_SPOKESMAN_BEFORE.search(text, near) is not None)
     fast = rules.named_subject(text, near)
     plain = (rules.NAMED_SUBJECT.search(text, near) or rules.NAMED_BODY.search(text, near)
              or rules.ACRONYM_SUBJECT.search(text, near))

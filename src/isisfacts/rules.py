@@ -1530,6 +1530,19 @@ IN_THE = regex.compile(r"\b(?:in|from)\s+(?:the|a|an|its)\s+")
 ISIS_STATEMENT_AFTER = regex.compile(r"\s*(?:said|announced|claimed\s+in\s+a\s+statement)")
 APPOSITIVE = regex.compile(r"[^,]{0,40},\s*")
 BODY_SPOKESMAN_BEFORE = regex.compile(r"\b(?:ministry|command|agency|office|spokes\w+)\s+(?:[A-Z][\w’'-]*\s+){0,3}$")
+BODY_SPOKESMAN_WORDS = ("ministry", "command", "agency", "office", "spokes")  # its literals (case-sensitive)
+
+
+def body_spokesman_before(head: str, near: int) -> bool:
+    """``BODY_SPOKESMAN_BEFORE.search(head, near)`` found something; a match holds one of
+    its literals, after ``near``."""
+    stretch = head[near:]
+    for word in BODY_SPOKESMAN_WORDS:
+        if word in stretch:
+            return BODY_SPOKESMAN_BEFORE.search(head, near) is not None
+    return False
+
+
 HEADLINE_SOURCE = regex.compile(r":\s*([A-Z][\w-]+)\s*$")
 GENERIC_SPEAKER = regex.compile(r"(?:^|\s)spokes(?:man|woman|person)$|^(?:an?\s+|the\s+)?(?:official|officer|source|commander)$|"
                                 r"(?:data|figures|statistics|records|tally|count)$")
@@ -1581,7 +1594,8 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
             # ("Kurilla, commander of CENTCOM, said"); "said X": the one right after
             before = [a for a in actors if a.end_char <= vchar and (
                 vchar - a.end_char <= 25 and "," not in text[a.end_char - base : v.start()]
-                or APPOSITIVE.fullmatch(text[a.end_char - base : v.start()]))]
+                or "," in text[a.end_char - base : v.start()]  # the appositive's comma
+                and APPOSITIVE.fullmatch(text[a.end_char - base : v.start()]))]
             after = [a for a in actors if a.start_char >= base + v.end() and a.start_char - (base + v.end()) <= 60]
             # "..., said Gen. Kurilla, commander of CENTCOM": inversion follows a comma or a quote
             inverted = v.group(0) in SPEECH_VERBS and head.rstrip(REGEX_WHITESPACE)[-1:] in (",", '"', "”", "’")
@@ -1592,7 +1606,7 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
             subject = named_subject(head, near)
             if subject:
                 return named_party(subject.group(1))
-            if BODY_SPOKESMAN_BEFORE.search(head, near):
+            if body_spokesman_before(head, near):
                 return "__previous__"  # "ministry spokesman Karwan Hassan told Rudaw"
     if DOCUMENT_SAYS.search(text):
         return "__previous__"
