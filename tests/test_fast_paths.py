@@ -130,23 +130,6 @@ def test_report_date_scans_agree_with_their_patterns(data):
     assert rules.deadline_before(text) == (rules.DEADLINE_BEFORE.search(text) is not None)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.data())
-def test_document_words_agree_with_the_sentence_scans(data):
-    """The report verbs and cues found once per text, read for a stretch of it (a
-    sentence), are what the per-sentence scans find in the stretch alone."""
-    text = data.draw(st.one_of(texts(RULE_WORDS), around_a_match(rules.REPORT_VERBS, ASCII),
-                               around_a_match(rules.ATTRIBUTION_CUE)))
-    start = data.draw(st.integers(min_value=0, max_value=len(text)))
-    end = data.draw(st.integers(min_value=start, max_value=len(text)))
-    sentence = text[start:end]
-    words = rules.DocumentWords(text)
-    verbs = words.report_verbs(sentence, start, end)
-    assert [m.span() for m in verbs] == [m.span() for m in rules.REPORT_VERBS.finditer(sentence)]
-    for holds in (False, True):
-        assert words.attribution_cue(sentence, start, end, holds) == rules.has_attribution_cue(sentence, holds)
-
-
 # ---------------------------------------------------------------------------
 # figures: the lowered-copy scan against figure_matches (FIGURE_RE at its anchors)
 

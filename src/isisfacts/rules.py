@@ -180,68 +180,7 @@ def report_verbs_in(text: str) -> "List[regex.Match]":
     return [REPORT_VERBS.match(text, at) for at in starts]
 
 
-CUE_BYTES = tuple(w.encode("ascii") for w in (":", "according") + CUE_WORDS)  # has_attribution_cue's literals
 ACCORDING_TO_LOWER = regex.compile(r"according\s+to")
-
-
-class DocumentWords:
-    """What :func:`report_verbs_in` and :func:`has_attribution_cue` look for, found once in
-    the whole text rather than once per sentence.
-
-    The text is encoded one byte per character (a non-ASCII character becomes "?", a
-    non-word character like any other), so a byte offset is a character offset: an ASCII
-    sentence's bytes are the slice of its characters. Its words are the document's
-    words inside it, unless a word runs across one of its edges (then the sentence is
-    searched alone, as before)."""
-
-    def __init__(self, text: str) -> None:
-        encoded = text.encode("ascii", "replace")
-        # the text's bytes with a space before and after: character k is at k + 1
-        self.padded = b" " + encoded.translate(ASCII_NON_WORD_TO_SPACE) + b" "
-        self.lowered = encoded.lower()
-        verb_starts: List[int] = []
-        for verb in REPORT_VERB_BYTES.intersection(self.padded.split()):
-            needle = b" " + verb + b" "
-            at = self.padded.find(needle)
-            while at >= 0:
-                verb_starts.append(at)  # the verb's character offset (the padding made up for the space)
-                at = self.padded.find(needle, at + len(needle) - 1)
-        verb_starts.sort()
-        self.verb_starts = verb_starts
-        # the literals of has_attribution_cue that occur somewhere in the text
-        # (bytes.find, not ``in``: ``in`` first tries the operand as an int and raises)
-        self.cues_present: List[bytes] = [cue for cue in CUE_BYTES if self.lowered.find(cue) >= 0]
-
-    def whole_words(self, start: int, end: int) -> bool:
-        """Whether no word runs across character ``start`` or ``end`` (the split of the
-        text between them is the text's split cut there)."""
-        padded = self.padded
-        space = 32
-        return (padded[start] == space or padded[start + 1] == space) and (
-            padded[end] == space or padded[end + 1] == space)
-
-    def report_verbs(self, text: str, start: int, end: int) -> "List[regex.Match]":
-        """``report_verbs_in(text)`` for the sentence ``text`` at characters ``start``-``end``."""
-        if not text.isascii() or not self.whole_words(start, end):
-            return report_verbs_in(text)
-        starts = self.verb_starts
-        if not starts:
-            return []
-        lo = bisect.bisect_left(starts, start)
-        hi = bisect.bisect_left(starts, end)
-        return [REPORT_VERBS.match(text, starts[k] - start) for k in range(lo, hi)]
-
-    def attribution_cue(self, text: str, start: int, end: int, holds_report_verb: bool) -> bool:
-        """``has_attribution_cue(text, holds_report_verb)`` for the sentence ``text`` at
-        characters ``start``-``end``: the lower-cased sentence is a slice of ``lowered``."""
-        if not text.isascii():
-            return has_attribution_cue(text, holds_report_verb)
-        lowered = self.lowered
-        for cue in self.cues_present:
-            if lowered.find(cue, start, end) >= 0:
-                if cue != b"according" or ACCORDING_TO_LOWER.search(text.lower()):
-                    return True
-        return holds_report_verb
 
 
 # exactly the characters of the patterns' \s (str.isspace also takes \x1c-\x1f)
@@ -572,7 +511,6 @@ class Context:
         self.text_of = text
         self.comparison_cues: Dict[int, Optional[int]] = {}  # time start -> comparison_cue
         self._possible: Dict[Guarded, bool] = {}  # see may_match
-        self._words: Optional[DocumentWords] = None  # see document_words
         # token attributes in one C call, not one Token object per token
         hashes: List[int]
         token_starts: List[int]
@@ -642,13 +580,6 @@ class Context:
             fig.qstart = self.tokens_of(data["start_char"], figure_end)[0]
             self.sentences[fig.sent].figures.append(fig)
             self.figures.append(fig)
-
-    def document_words(self) -> DocumentWords:
-        """The report verbs and attribution cues of the text, found once."""
-        words = self._words
-        if words is None:
-            words = self._words = DocumentWords(self.text_of)
-        return words
 
     def may_match(self, pattern: Guarded) -> bool:
         """Whether ``pattern`` can match anywhere in the text (tested once per document)."""
@@ -1552,9 +1483,8 @@ LEADING_ARTICLE = regex.compile(r"^(?:the|an?)\s+", regex.IGNORECASE)
 def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
     """The asserting party of a sentence: "X said", "according to X", "X's statement"."""
     text = sent.text
-    words = ctx.document_words()
-    verbs = words.report_verbs(text, sent.start_char, sent.end_char)
-    if not words.attribution_cue(text, sent.start_char, sent.end_char, bool(verbs)):
+    verbs = report_verbs_in(text)
+    if not has_attribution_cue(text, bool(verbs)):
         return None  # most sentences: nothing to attribute, one search instead of several
     base = sent.start_char
     m = ACCORDING_TO.search(text)
