@@ -64,6 +64,17 @@ class Guarded:
                 return True
         return False
 
+    def possible_in(self, text: str, lowered: str) -> bool:
+        """``possible(text)``, given ``lowered``, ``text.lower()`` computed once by the caller."""
+        if self.ignorecase:
+            if not text.isascii():
+                return True
+            text = lowered
+        for literal in self.literals:
+            if literal in text:
+                return True
+        return False
+
     def search(self, text: str, pos: int = 0) -> "Optional[regex.Match]":
         return self.pattern.search(text, pos) if self.possible(text[pos:] if pos else text) else None
 
@@ -511,6 +522,7 @@ class Context:
         self.text_of = text
         self.comparison_cues: Dict[int, Optional[int]] = {}  # time start -> comparison_cue
         self._possible: Dict[Guarded, bool] = {}  # see may_match
+        self._lowered: Optional[str] = None  # the text lower-cased, see may_match
         # token attributes in one C call, not one Token object per token
         hashes: List[int]
         token_starts: List[int]
@@ -585,7 +597,10 @@ class Context:
         """Whether ``pattern`` can match anywhere in the text (tested once per document)."""
         possible = self._possible.get(pattern)
         if possible is None:
-            possible = self._possible[pattern] = pattern.possible(self.text_of)
+            lowered = self._lowered
+            if lowered is None:
+                lowered = self._lowered = self.text_of.lower()  # once, for every pattern
+            possible = self._possible[pattern] = pattern.possible_in(self.text_of, lowered)
         return possible
 
     def tokens_of(self, start_char: int, end_char: int) -> Tuple[int, int]:
@@ -1560,7 +1575,7 @@ KNOWN_AS = Guarded(regex.compile(r"\b(?:(?:formally|officially|also|better|forme
 def known_as(ctx: Context) -> Dict[str, str]:
     """"the Coalition ..., formally known as CJTF-OIR": in this text one name stands for the other."""
     out: Dict[str, str] = {}
-    for m in KNOWN_AS.finditer(ctx.text_of):
+    for m in (KNOWN_AS.pattern.finditer(ctx.text_of) if ctx.may_match(KNOWN_AS) else []):
         before = [a for a in ctx.actors if a.end_char <= m.start() and m.start() - a.end_char <= 120 and a.label not in ISIS_NAMES]
         after = [a for a in ctx.actors if a.start_char >= m.end() and a.start_char - m.end() <= 80]
         if before and after and before[-1].label != after[0].label:
