@@ -171,3 +171,13 @@ SENTENCE_PIECES = (
 @given(texts(SENTENCE_PIECES))
 def test_sentence_boundaries_are_boundary_matches(text):
     assert list(sentences.boundaries(text)) == [m.span() for m in sentences.BOUNDARY.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=-5, max_value=40), max_size=30), st.integers(min_value=-8, max_value=45))
+def test_rule_layer_bisection_is_the_bisect_modules(values, x):
+    import bisect
+
+    values.sort()
+    assert rules.bisect_right(values, x) == bisect.bisect_right(values, x)
+    assert rules.bisect_left(values, x) == bisect.bisect_left(values, x)

@@ -19,7 +19,6 @@ Everything here reads plain data from the doc and returns plain dicts.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 import json
@@ -506,9 +505,36 @@ def mention(span: Span, strings: "StringStore") -> Mention:
     return Mention(span.start, span.end, span.start_char, span.end_char, label, kind, country, parent)
 
 
+# bisect.bisect_right and bisect.bisect_left over lists of ints, written out: compiled, they
+# index the list natively instead of calling into the bisect module through the object protocol.
+
+def bisect_right(values: List[int], x: int) -> int:
+    """``bisect.bisect_right(values, x)``."""
+    lo, hi = 0, len(values)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if x < values[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def bisect_left(values: List[int], x: int) -> int:
+    """``bisect.bisect_left(values, x)``."""
+    lo, hi = 0, len(values)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if values[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 def sentence_at(sent_starts: List[int], char: int) -> int:
     """The index of the sentence holding character ``char``."""
-    return max(0, bisect.bisect_right(sent_starts, char) - 1)
+    return max(0, bisect_right(sent_starts, char) - 1)
 
 
 class Context:
@@ -568,7 +594,7 @@ class Context:
         index = 0
         for start, end in sentence_bounds(doc, flags):
             start_char, end_char = token_starts[start], token_ends[end - 1]
-            para = bisect.bisect_right(breaks, start_char) if breaks else 0
+            para = bisect_right(breaks, start_char) if breaks else 0
             self.sentences.append(Sentence(index, start, end, start_char, end_char, para, text[start_char:end_char]))
             sent_starts.append(start_char)
             index += 1
@@ -605,10 +631,10 @@ class Context:
 
     def tokens_of(self, start_char: int, end_char: int) -> Tuple[int, int]:
         """The tokens covering a character span (as ``char_span(..., "expand")``)."""
-        start = bisect.bisect_right(self.token_starts, start_char) - 1
+        start = bisect_right(self.token_starts, start_char) - 1
         if start < 0 or self.token_ends[start] <= start_char:
             start += 1
-        end = bisect.bisect_left(self.token_starts, end_char)
+        end = bisect_left(self.token_starts, end_char)
         return max(start, 0), end
 
     def actor_at(self, i: int) -> Optional[Mention]:
