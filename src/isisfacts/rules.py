@@ -671,8 +671,9 @@ def scan_noun(ctx: Context, fig: Figure, sent: Sentence) -> None:
             i = actor.end
             continue
         cls, n = lex.lookup(lex.noun_class, words, i)
-        ev, _ = lex.lookup(lex.event_class, words, i)
-        if cls is not None and not (ev is not None and cls in ("casualty",) and head is not None):
+        # (the event entry at i is looked up only where it decides something)
+        if cls is not None and not (cls == "casualty" and head is not None
+                                    and lex.lookup(lex.event_class, words, i)[0] is not None):
             if head in ("security", "troop") and cls == "isis_member":
                 pass  # "SDF fighters" stay security forces
             else:
@@ -693,6 +694,7 @@ def scan_noun(ctx: Context, fig: Figure, sent: Sentence) -> None:
         if w in lex.modifiers or w in ("-", "–", "'s", "’s"):
             i += 1
             continue
+        ev, _ = lex.lookup(lex.event_class, words, i)
         if ev is not None or w in STOP_NOUN_SCAN or w in AUX or not w[:1].isalnum():
             break
         if w in CLAUSE_BREAKS:
