@@ -61,6 +61,35 @@ def test_time_matches_are_the_alternations_matches(text):
     assert fast == reference_time_matches(text)
 
 
+SCAN_WORDS = TIME_WORDS + " the2 1st_ 4th 5th x3rd q1 a1b22c_ é ½ ٣ _so on_ jan.5 sept. 1999s cáfe"
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts(SCAN_WORDS))
+def test_anchor_walk_reads_what_the_lowered_scan_reads(text):
+    low = text.lower()
+    if times.plain_lower(text) is None:
+        return
+    if text.isascii():
+        subject, scan, ordinal_at = low.encode(), times.ANCHORS_AND_STARTERS_SCAN_BYTES, times.ORDINAL_STARTER_AT_BYTES
+    else:
+        subject, scan, ordinal_at = low, times.ANCHORS_AND_STARTERS_SCAN, times.ORDINAL_STARTER_AT
+    anchors, starters = [], []
+    for m in scan.finditer(subject):
+        word = m.group(1)
+        if word is None:
+            anchors.append(m.start())
+            if ordinal_at.match(subject, m.start()):
+                starters.append(m.start())
+        else:
+            anchor, starter = times.SCANNED_WORD_ROLES[word]
+            if anchor:
+                anchors.append(m.start())
+            if starter:
+                starters.append(m.start())
+    assert times.anchor_and_starter_starts(low) == (anchors, starters)
+
+
 # ---------------------------------------------------------------------------
 # the rule layer's guarded patterns and hand-written scans against the patterns
 

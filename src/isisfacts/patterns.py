@@ -320,3 +320,63 @@ def anchored_matches_at(
                 yield m
                 last_end = m.end()
                 break
+
+
+def anchored_dispatch_matches(
+    text: str,
+    dispatch: BranchDispatch,
+    anchor_starts: List[int],
+    starter_starts: List[int],
+    starters: FrozenSet[str],
+    reach: int,
+) -> List[Any]:
+    """``list(anchored_matches_at(text, dispatch, anchor_starts, starter_starts, starters, reach))``,
+    cheaper compiled: a list, not a generator, and ``dispatch.match`` called natively.
+
+    >>> d = BranchDispatch([("n", r"(?:more than )?\\d+")])
+    >>> [m.group(0) for m in anchored_dispatch_matches("killed more than 40 and 7", d, [17, 24], [7],
+    ...                                                frozenset(["more"]), 64)]
+    ['more than 40', '7']
+    """
+    found: List[Any] = []
+    tried: Dict[int, Any] = {}
+    last_end = 0
+    first_starter = 0  # the first of starter_starts not before the window (windows only move on)
+    starter_count = len(starter_starts)
+    for at in anchor_starts:
+        if at < last_end:
+            continue
+        window = max(last_end, at - reach)
+        while first_starter < starter_count and starter_starts[first_starter] < window:
+            first_starter += 1
+        starts: List[int] = []
+        k = first_starter
+        while k < starter_count and starter_starts[k] < at:
+            starts.append(starter_starts[k])
+            k += 1
+        if at > window:
+            if is_word_char(text[at - 1]):
+                # the anchor is inside a word ("since2019"): its start counts if the part before is a starter
+                word_start, longest = at - 1, max(map(len, starters))
+                while word_start > window and at - word_start <= longest and is_word_char(text[word_start - 1]):
+                    word_start -= 1
+                if (word_start == 0 or not is_word_char(text[word_start - 1])) and text[word_start:at].lower() in starters:
+                    starts.append(word_start)
+            head = at  # the start of the anchor's own word ("Q1", "H2")
+            while head > window and text[head - 1].isalnum():
+                head -= 1
+            if head < at:
+                starts.append(head)
+        starts.append(at)
+        for start in starts:
+            if start in tried:
+                m = tried[start]
+            else:
+                m = tried[start] = dispatch.match(text, start)
+            if m is not None:
+                end: int = m.end()
+                if end > at:
+                    found.append(m)
+                    last_end = end
+                    break
+    return found

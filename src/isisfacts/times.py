@@ -17,7 +17,7 @@ import calendar
 import datetime as dt
 import itertools
 import re
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import regex
 from spacy.language import Language
@@ -27,8 +27,8 @@ from .component import Component, char_spans
 from .extensions import doc_published, doc_text, set_doc_attribute
 from .patterns import (
     BranchDispatch,
+    anchored_dispatch_matches,
     anchored_matches,
-    anchored_matches_at,
     is_word_char,
     plain_lower,
     rx,
@@ -116,6 +116,7 @@ TIME_MATCHER = BranchDispatch(
     [(f"k{i}", p) for i, (_, p) in enumerate(PATTERNS)], regex.IGNORECASE, ascii_in_re=True
 )
 KIND_OF_PATTERN = {compiled: KIND_OF[name] for compiled, name in TIME_MATCHER.name_of.items()}
+KIND_OF_PATTERN_ID = {id(compiled): kind for compiled, kind in KIND_OF_PATTERN.items()}
 # The strings ANCHOR_WORDS matches, spelled out (see the test in ``time_matches``).
 ANCHOR_WORD_LIST = frozenset(
     "jan jan. january feb feb. february mar mar. march apr apr. april may jun jun. june jul jul. july "
@@ -129,6 +130,8 @@ ANCHOR_WORD_LIST = frozenset(
 # the words as a trie. "1st" is read as the digit run "1"; ``ORDINAL_STARTER_AT`` tells
 # whether it is a starter word. The lookahead first lets ``re`` skip the characters that
 # begin nothing; an ASCII text is scanned as bytes, which ``re`` does quicker, alike.
+# ``anchor_and_starter_starts`` reads the same by a compiled walk over the text, faster
+# still; the scan stays as its definition (tests/test_fast_paths.py compares the two).
 ORDINAL_STARTERS = frozenset(["1st", "2nd", "3rd", "4th"])
 _SCANNED_WORDS = ANCHOR_WORD_LIST | (TIME_STARTERS - ORDINAL_STARTERS)
 _SCAN = (
@@ -147,7 +150,7 @@ SCANNED_WORD_ROLES = {
 }
 
 
-def time_matches(text: str) -> Iterator["regex.Match"]:
+def time_matches(text: str) -> List["regex.Match"]:
     """The time expressions (matches of the ``PATTERNS`` alternation), tried only near a
     digit, month, weekday or time word (see ``anchored_matches``).
 
@@ -167,34 +170,82 @@ def time_matches(text: str) -> Iterator["regex.Match"]:
     """
     low = plain_lower(text)
     if low is None:  # a character the lowered scan would read differently ("İ"): the slow, sure way
-        return anchored_matches(text, TIME_MATCHER, TIME_ANCHOR_RE, TIME_STARTERS, reach=64)
-    subject: Any  # str or bytes, with the matching patterns
-    scan: "re.Pattern"
-    ordinal_at: "re.Pattern"
-    if text.isascii():
-        subject, scan, ordinal_at = low.encode("ascii"), ANCHORS_AND_STARTERS_SCAN_BYTES, ORDINAL_STARTER_AT_BYTES
-    else:
-        subject, scan, ordinal_at = low, ANCHORS_AND_STARTERS_SCAN, ORDINAL_STARTER_AT
-    anchor_starts: List[int] = []
-    starter_starts: List[int] = []
-    for m in scan.finditer(subject):
-        at = m.start()
-        word = m.group(1)
-        if word is None:  # digits
-            anchor_starts.append(at)
-            if ordinal_at.match(subject, at):
-                starter_starts.append(at)
+        return list(anchored_matches(text, TIME_MATCHER, TIME_ANCHOR_RE, TIME_STARTERS, reach=64))
+    anchor_starts, starter_starts = anchor_and_starter_starts(low)
+    return anchored_dispatch_matches(text, TIME_MATCHER, anchor_starts, starter_starts, TIME_STARTERS, 64)
+
+
+# The longest word ANCHORS_AND_STARTERS_SCAN reads ("jan." is read as "jan": see below).
+_LONGEST_SCANNED_WORD = max(len(word) for word in _SCANNED_WORDS)
+# a scanned word (without the dot of "jan.") -> (is an anchor, is a starter)
+SCANNED_WORD_ROLES_STR = {word: roles for word, roles in SCANNED_WORD_ROLES.items() if isinstance(word, str)}
+
+
+def anchor_and_starter_starts(low: str) -> Tuple[List[int], List[int]]:
+    """Where the matches of ``ANCHORS_AND_STARTERS_SCAN`` in ``low`` (a ``plain_lower``
+    text) start: the anchors' starts, and the starter words' (with "1st"...).
+
+    The scan, run by ``re``, costs about 0.15 us a character; this walk over the word
+    characters (``re``'s ``\\w``: ASCII letters, digits, "_", and what ``str.isalnum`` takes)
+    reads the same: a scanned word is a whole run of word characters (the scan has ``\\b``
+    on both sides; "jan." matches only where "jan" does), a digit run may lie anywhere.
+
+    >>> anchor_and_starter_starts("since the 3rd of may, 2024 days")
+    ([10, 17, 22, 27], [0, 6, 10])
+    """
+    anchors: List[int] = []
+    starters: List[int] = []
+    size = len(low)
+    i = 0
+    while i < size:
+        code = ord(low[i])
+        if not _is_word_code(low, i, code):
+            i += 1
             continue
-        anchor, starter = SCANNED_WORD_ROLES[word]
-        if anchor:
-            anchor_starts.append(at)
-        if starter:
-            starter_starts.append(at)
-    return anchored_matches_at(text, TIME_MATCHER, anchor_starts, starter_starts, TIME_STARTERS, reach=64)
+        start = i
+        has_digit = False
+        while True:  # to the end of the run of word characters
+            if 48 <= code <= 57:
+                has_digit = True
+            i += 1
+            if i >= size:
+                break
+            code = ord(low[i])
+            if not _is_word_code(low, i, code):
+                break
+        if has_digit:  # no scanned word holds a digit: the digit runs are the anchors
+            j = start
+            while j < i:
+                code = ord(low[j])
+                if 48 <= code <= 57:
+                    anchors.append(j)
+                    if j == start and i - start == 3 and low[start:i] in ORDINAL_STARTERS:
+                        starters.append(j)
+                    j += 1
+                    while j < i and 48 <= ord(low[j]) <= 57:
+                        j += 1
+                else:
+                    j += 1
+        elif i - start >= 2 and i - start <= _LONGEST_SCANNED_WORD:
+            roles = SCANNED_WORD_ROLES_STR.get(low[start:i])
+            if roles is not None:
+                if roles[0]:
+                    anchors.append(start)
+                if roles[1]:
+                    starters.append(start)
+    return anchors, starters
+
+
+def _is_word_code(low: str, i: int, code: int) -> bool:
+    """Whether ``low[i]`` (code point ``code``) is a word character to ``re`` (``\\w``)."""
+    if code < 128:
+        return 97 <= code <= 122 or 48 <= code <= 57 or code == 95 or 65 <= code <= 90
+    return low[i].isalnum()
 
 
 def kind_of(m: "regex.Match") -> str:
-    return KIND_OF_PATTERN[m.re]
+    # by the pattern's id: hashing a compiled pattern hashes its whole code, at every call
+    return KIND_OF_PATTERN_ID[id(m.re)]
 
 
 # compiled once, not looked up at every call
