@@ -175,6 +175,19 @@ def test_figure_scan_finds_what_figure_matches_finds(text):
     assert list(numbers._figure_parts(text)) == plain
 
 
+@settings(max_examples=400, deadline=None)
+@given(texts(FIGURE_WORDS + " 1 23 4567 (0) 12-34 555.0147 x9 9x a1b2"))
+def test_anchor_walk_and_phone_hint_read_what_their_patterns_read(text):
+    scan = numbers._scan_copy(text)
+    if scan is None:
+        return
+    runs = []
+    assert numbers._anchors(scan, runs) == [m.start() for m in numbers.CANDIDATE_RE.finditer(text)]
+    assert runs == [i for m in re.finditer("[0-9]+", scan) for i in m.span()]
+    if text.isascii():
+        assert numbers._may_hold_phone(text, runs) == (numbers.PHONE_HINT.search(text) is not None)
+
+
 # ---------------------------------------------------------------------------
 # sentence boundaries: the re scan against BOUNDARY
 
