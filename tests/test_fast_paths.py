@@ -90,6 +90,13 @@ def test_anchor_walk_reads_what_the_lowered_scan_reads(text):
     assert times.anchor_and_starter_starts(low) == (anchors, starters)
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="012459 -/٣٠", max_size=24))
+def test_last_year_in_is_the_last_year_findall_finds(surface):
+    years = times.YEAR_RE.findall(surface)
+    assert times.last_year_in(surface) == (int(years[-1]) if years else None)
+
+
 # ---------------------------------------------------------------------------
 # the rule layer's guarded patterns and hand-written scans against the patterns
 

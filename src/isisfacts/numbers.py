@@ -21,9 +21,9 @@ import regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .component import Component, char_spans
+from .component import Component
 from .extensions import doc_attribute, doc_text, set_doc_attribute
-from .patterns import anchored_matches, plain_lower
+from .patterns import anchored_matches, labelled_char_spans, plain_lower
 
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -389,7 +389,9 @@ def _anchors(scan: str, digit_runs: Optional[List[int]] = None) -> List[int]:
     [7, 25, 35]
     """
     anchors: List[int] = []
+    # module globals, read once: compiled code looks each up in the module's dict
     shortest, longest = _NUMBER_WORD_SIZES
+    number_words = _NUMBER_WORD_SET
     size = len(scan)
     i = 0
     while i < size:
@@ -422,7 +424,7 @@ def _anchors(scan: str, digit_runs: Optional[List[int]] = None) -> List[int]:
                         digit_runs.append(j)
                 else:
                     j += 1
-        elif shortest <= i - start <= longest and scan[start:i] in _NUMBER_WORD_SET:
+        elif shortest <= i - start <= longest and scan[start:i] in number_words:
             anchors.append(start)
     return anchors
 
@@ -670,16 +672,12 @@ class NumberTagger(Component):
         blocked = [(t["start_char"], t["end_char"]) for t in times if t["kind"] not in NOT_BLOCKING_TIMES]
         figures = find_figures(doc_text(doc), blocked)
         set_doc_attribute(doc, "isis_figures", figures)
-        doc.spans[self.spans_key] = char_spans(doc, figures, "num_start", _figure_label) if figures else []
+        doc.spans[self.spans_key] = labelled_char_spans(doc, figures, "num_start", None, "FIGURE") if figures else []
         return doc
 
 
 # relative periods ("the past 3 months", "so far"): unlike dates and years, their spans do not hide figures
 NOT_BLOCKING_TIMES = frozenset(["so_far", "anaphoric", "past_n", "this_unit", "months", "since_day"])
-
-
-def _figure_label(figure: Dict) -> str:
-    return "FIGURE"
 
 
 @Language.factory("isis_numbers", default_config={"spans_key": "isis_numbers"})

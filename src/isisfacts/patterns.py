@@ -380,3 +380,26 @@ def anchored_dispatch_matches(
                     last_end = end
                     break
     return found
+
+
+def labelled_char_spans(doc: Any, items: List[Dict[str, Any]], start_key: str,
+                        label_key: Optional[str], label: str = "") -> List[Any]:
+    """``component.char_spans``, compiled: the spans (``doc.char_span``, expanded) over the
+    items a tagger found, labelled ``item[label_key]``, or ``label`` when ``label_key`` is None.
+
+    Each label is added to the vocabulary's strings once here and passed as its id: given
+    a string, spaCy's ``Span`` adds it again for every span.
+    """
+    strings = doc.vocab.strings
+    char_span = doc.char_span
+    label_ids: Dict[str, Any] = {}
+    spans: List[Any] = []
+    for item in items:
+        name: str = item[label_key] if label_key is not None else label
+        label_id = label_ids.get(name)
+        if label_id is None:
+            label_id = label_ids[name] = strings.add(name)
+        span = char_span(item[start_key], item["end_char"], label=label_id, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    return spans

@@ -23,13 +23,14 @@ import regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .component import Component, char_spans
+from .component import Component
 from .extensions import doc_published, doc_text, set_doc_attribute
 from .patterns import (
     BranchDispatch,
     anchored_dispatch_matches,
     anchored_matches,
     is_word_char,
+    labelled_char_spans,
     plain_lower,
     rx,
     word_trie,
@@ -178,7 +179,7 @@ def time_matches(text: str) -> List["regex.Match"]:
 # The longest word ANCHORS_AND_STARTERS_SCAN reads ("jan." is read as "jan": see below).
 _LONGEST_SCANNED_WORD = max(len(word) for word in _SCANNED_WORDS)
 # a scanned word (without the dot of "jan.") -> (is an anchor, is a starter)
-SCANNED_WORD_ROLES_STR = {word: roles for word, roles in SCANNED_WORD_ROLES.items() if isinstance(word, str)}
+SCANNED_WORD_ROLES_STR: Dict[str, Tuple[bool, bool]] = {word: roles for word, roles in SCANNED_WORD_ROLES.items() if isinstance(word, str)}
 
 
 def anchor_and_starter_starts(low: str) -> Tuple[List[int], List[int]]:
@@ -195,6 +196,10 @@ def anchor_and_starter_starts(low: str) -> Tuple[List[int], List[int]]:
     """
     anchors: List[int] = []
     starters: List[int] = []
+    # module globals, read once: compiled code looks each up in the module's dict
+    roles_of = SCANNED_WORD_ROLES_STR
+    longest = _LONGEST_SCANNED_WORD
+    ordinals = ORDINAL_STARTERS
     size = len(low)
     i = 0
     while i < size:
@@ -219,15 +224,15 @@ def anchor_and_starter_starts(low: str) -> Tuple[List[int], List[int]]:
                 code = ord(low[j])
                 if 48 <= code <= 57:
                     anchors.append(j)
-                    if j == start and i - start == 3 and low[start:i] in ORDINAL_STARTERS:
+                    if j == start and i - start == 3 and low[start:i] in ordinals:
                         starters.append(j)
                     j += 1
                     while j < i and 48 <= ord(low[j]) <= 57:
                         j += 1
                 else:
                     j += 1
-        elif i - start >= 2 and i - start <= _LONGEST_SCANNED_WORD:
-            roles = SCANNED_WORD_ROLES_STR.get(low[start:i])
+        elif i - start >= 2 and i - start <= longest:
+            roles = roles_of.get(low[start:i])
             if roles is not None:
                 if roles[0]:
                     anchors.append(start)
@@ -550,9 +555,9 @@ def tag_times(text: str, reference: Optional[dt.date],
                 continue
         resolver.position = start
         span = resolver.resolve(kind, m)
-        years = YEAR_RE.findall(surface)
-        if years:
-            resolver.context_year = int(years[-1])
+        year = last_year_in(surface)
+        if year is not None:
+            resolver.context_year = year
             resolver.context_at = end
         out.append(
             {
@@ -565,6 +570,30 @@ def tag_times(text: str, reference: Optional[dt.date],
             }
         )
     return out
+
+
+def last_year_in(surface: str) -> Optional[int]:
+    """The last of ``YEAR_RE.findall(surface)``, as a number (``None``: no year).
+
+    >>> last_year_in("from 2019 to 20245"), last_year_in("June 3"), last_year_in("1949, 1950")
+    (2024, None, 1950)
+    """
+    if not surface.isascii():  # regex's \d takes other digits too
+        years = YEAR_RE.findall(surface)
+        return int(years[-1]) if years else None
+    last = -1
+    i = 0
+    size = len(surface)
+    while i + 4 <= size:  # findall's matches, leftmost and apart: 19[5-9]\d or 20[0-4]\d
+        first, second, third, fourth = ord(surface[i]), ord(surface[i + 1]), ord(surface[i + 2]), ord(surface[i + 3])
+        if 48 <= fourth <= 57 and (
+            (first == 49 and second == 57 and 53 <= third <= 57) or (first == 50 and second == 48 and 48 <= third <= 52)
+        ):
+            last = i
+            i += 4
+        else:
+            i += 1
+    return int(surface[last : last + 4]) if last >= 0 else None
 
 
 # month names that are words as often ("may", "march")
@@ -598,12 +627,8 @@ class TimeTagger(Component):
         times = tag_times(text, reference, matches)
         set_doc_attribute(doc, "reference_date", reference.isoformat() if reference else None)
         set_doc_attribute(doc, "isis_times", times)
-        doc.spans[self.spans_key] = char_spans(doc, times, "start_char", _kind)
+        doc.spans[self.spans_key] = labelled_char_spans(doc, times, "start_char", "kind")
         return doc
-
-
-def _kind(time: Dict) -> str:
-    return time["kind"]
 
 
 @Language.factory("isis_times", default_config={"spans_key": "isis_times"})
