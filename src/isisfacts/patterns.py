@@ -216,6 +216,9 @@ class BranchDispatch:
         # IGNORECASE as ``regex`` does (its \s is Unicode White_Space, which leaves out the
         # \x1c-\x1f that ``re``'s Unicode \s takes); the branches must keep to such plain syntax.
         self.in_re: Dict[object, Any] = {}
+        # key -> the ``re`` twins of ``candidates(key)``: looking each twin up by its branch
+        # at every call would hash the compiled pattern (its whole code) each time
+        self.twins_by_key: Dict[str, Tuple[Any, ...]] = {}
         if ascii_in_re:
             assert flags & ~regex.IGNORECASE == 0, "only IGNORECASE has a re twin here"
             re_flags = re.ASCII | (re.IGNORECASE if flags & regex.IGNORECASE else 0)
@@ -245,21 +248,28 @@ class BranchDispatch:
                 kept = tuple(branch for branch in shorter if branch.match(key, partial=True) is not None)
         if len(self.by_key) >= self.MAX_KEYS:
             self.by_key.clear()
+            self.twins_by_key.clear()
         self.by_key[key] = kept
         return kept
 
     def match(self, text: str, pos: int = 0) -> Optional["regex.Match"]:
         key = text[pos : pos + self.key_length]
-        branches = self.by_key.get(key)
-        if branches is None:
-            branches = self.candidates(key)
         if self.in_re and text.isascii():  # isascii() is a flag look-up on a str
-            in_re = self.in_re
-            for branch in branches:
-                m = in_re[branch].match(text, pos)
+            twins = self.twins_by_key.get(key)
+            if twins is None:
+                in_re = self.in_re
+                twins = tuple([in_re[branch] for branch in self.candidates(key)])
+                if len(self.twins_by_key) >= self.MAX_KEYS:
+                    self.twins_by_key.clear()
+                self.twins_by_key[key] = twins
+            for twin in twins:
+                m = twin.match(text, pos)
                 if m is not None:
                     return m
             return None
+        branches = self.by_key.get(key)
+        if branches is None:
+            branches = self.candidates(key)
         for branch in branches:
             m = branch.match(text, pos)
             if m is not None:
