@@ -90,6 +90,14 @@ def test_anchor_walk_reads_what_the_lowered_scan_reads(text):
     assert times.anchor_and_starter_starts(low) == (anchors, starters)
 
 
+def test_anchor_walks_look_every_word_up():
+    for word, (anchor, starter) in times.SCANNED_WORD_ROLES_STR.items():
+        if word.isalpha():
+            assert times.anchor_and_starter_starts(f"x {word}.") == ([2] if anchor else [], [2] if starter else [])
+    for word in numbers.NUMBER_WORDS:
+        assert numbers._anchors(f"x {word}.") == [2]
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet="012459 -/٣٠", max_size=24))
 def test_last_year_in_is_the_last_year_findall_finds(surface):

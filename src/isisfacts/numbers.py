@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from .component import Component
 from .extensions import doc_attribute, doc_text, set_doc_attribute
-from .patterns import anchored_matches, labelled_char_spans, plain_lower
+from .patterns import anchored_matches, labelled_char_spans, plain_lower, word_shape, word_shapes
 
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -377,6 +377,7 @@ _SCAN_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 _NUMBER_WORD_SET = frozenset(NUMBER_WORDS)
 _NUMBER_WORD_SIZES = (min(map(len, NUMBER_WORDS)), max(map(len, NUMBER_WORDS)))
+_NUMBER_WORD_SHAPES = word_shapes(NUMBER_WORDS)  # see patterns.word_shapes
 
 
 def _anchors(scan: str, digit_runs: Optional[List[int]] = None) -> List[int]:
@@ -392,6 +393,7 @@ def _anchors(scan: str, digit_runs: Optional[List[int]] = None) -> List[int]:
     # module globals, read once: compiled code looks each up in the module's dict
     shortest, longest = _NUMBER_WORD_SIZES
     number_words = _NUMBER_WORD_SET
+    shapes = _NUMBER_WORD_SHAPES
     size = len(scan)
     i = 0
     while i < size:
@@ -424,8 +426,11 @@ def _anchors(scan: str, digit_runs: Optional[List[int]] = None) -> List[int]:
                         digit_runs.append(j)
                 else:
                     j += 1
-        elif shortest <= i - start <= longest and scan[start:i] in number_words:
-            anchors.append(start)
+        elif shortest <= i - start <= longest:
+            first, last = ord(scan[start]), ord(scan[i - 1])
+            if 97 <= first <= 122 and 97 <= last <= 122 and shapes[word_shape(first, last, i - start)] \
+                    and scan[start:i] in number_words:
+                anchors.append(start)
     return anchors
 
 

@@ -33,6 +33,8 @@ from .patterns import (
     labelled_char_spans,
     plain_lower,
     rx,
+    word_shape,
+    word_shapes,
     word_trie,
 )
 
@@ -182,6 +184,10 @@ _LONGEST_SCANNED_WORD = max(len(word) for word in _SCANNED_WORDS)
 SCANNED_WORD_ROLES_STR: Dict[str, Tuple[bool, bool]] = {word: roles for word, roles in SCANNED_WORD_ROLES.items() if isinstance(word, str)}
 
 
+# the shapes of the words (not "jan."): the walk below looks a word up only if it has one
+SCANNED_WORD_SHAPES = word_shapes(SCANNED_WORD_ROLES_STR)
+
+
 def anchor_and_starter_starts(low: str) -> Tuple[List[int], List[int]]:
     """Where the matches of ``ANCHORS_AND_STARTERS_SCAN`` in ``low`` (a ``plain_lower``
     text) start: the anchors' starts, and the starter words' (with "1st"...).
@@ -198,6 +204,7 @@ def anchor_and_starter_starts(low: str) -> Tuple[List[int], List[int]]:
     starters: List[int] = []
     # module globals, read once: compiled code looks each up in the module's dict
     roles_of = SCANNED_WORD_ROLES_STR
+    shapes = SCANNED_WORD_SHAPES
     longest = _LONGEST_SCANNED_WORD
     ordinals = ORDINAL_STARTERS
     size = len(low)
@@ -231,13 +238,15 @@ def anchor_and_starter_starts(low: str) -> Tuple[List[int], List[int]]:
                         j += 1
                 else:
                     j += 1
-        elif i - start >= 2 and i - start <= longest:
-            roles = roles_of.get(low[start:i])
-            if roles is not None:
-                if roles[0]:
-                    anchors.append(start)
-                if roles[1]:
-                    starters.append(start)
+        elif 2 <= i - start <= longest:
+            first, last = ord(low[start]), ord(low[i - 1])
+            if 97 <= first <= 122 and 97 <= last <= 122 and shapes[word_shape(first, last, i - start)]:
+                roles = roles_of.get(low[start:i])
+                if roles is not None:
+                    if roles[0]:
+                        anchors.append(start)
+                    if roles[1]:
+                        starters.append(start)
     return anchors, starters
 
 
