@@ -203,6 +203,34 @@ def test_anchor_walk_and_phone_hint_read_what_their_patterns_read(text):
         assert numbers._may_hold_phone(text, runs) == (numbers.PHONE_HINT.search(text) is not None)
 
 
+CONTEXT_WORDS = (
+    "No. No Number number aged age ages of Resolution Article Release younger older than under the "
+    "F - $ € £ # : / . , 1 2 5 killed fighters \n percent per cent pct % mm km miles meters min read "
+    "years year-old old months month weeks days hours a.m. p.m. am pm st th times fold -fold dollars usd "
+    "operations strikes of M ſ K İ _"
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts(CONTEXT_WORDS))
+def test_figure_context_patterns_answer_as_the_originals(text):
+    assert (numbers.NOT_A_COUNT_BEFORE_FROM_END.search(text) is None) == (numbers.NOT_A_COUNT_BEFORE.search(text) is None)
+    assert numbers._not_a_count_before(text) == (numbers.NOT_A_COUNT_BEFORE.search(text) is not None)
+    assert numbers._not_a_count_after(text) == (numbers.NOT_A_COUNT_AFTER.match(text) is not None)
+    if text.isascii():
+        twin = numbers.ASCII_DIGITS_AND_SCALE.fullmatch(text)
+        original = numbers.DIGITS_AND_SCALE.fullmatch(text)
+        assert (twin and twin.groups()) == (original and original.groups())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"[0-9][0-9,.]{0,8}[ \t\x1c]{0,2}[a-zA-Z_0-9]{0,4}", fullmatch=True))
+def test_ascii_digits_and_scale_is_digits_and_scale(text):
+    twin = numbers.ASCII_DIGITS_AND_SCALE.fullmatch(text)
+    original = numbers.DIGITS_AND_SCALE.fullmatch(text)
+    assert (twin and twin.groups()) == (original and original.groups())
+
+
 # ---------------------------------------------------------------------------
 # sentence boundaries: the re scan against BOUNDARY
 
