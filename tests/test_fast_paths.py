@@ -99,6 +99,14 @@ def test_anchor_walks_look_every_word_up():
 
 
 @settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123459stndrhSTx ٣ſ", max_size=6))
+def test_day_and_year_words_are_their_patterns(word):
+    assert times.is_day_word(word) == (times.DAY_RE.fullmatch(word) is not None)
+    assert times.is_year_word(word) == (times.YEAR_RE.fullmatch(word) is not None)
+    assert times.day_digits(word) == times.NON_DIGIT_RE.sub("", word)
+
+
+@settings(max_examples=400, deadline=None)
 @given(st.text(alphabet="012459 -/٣٠", max_size=24))
 def test_last_year_in_is_the_last_year_findall_finds(surface):
     years = times.YEAR_RE.findall(surface)

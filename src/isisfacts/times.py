@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import itertools
 import re
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import regex
 from spacy.language import Language
@@ -198,7 +197,7 @@ def anchor_and_starter_starts(low: str) -> Tuple[List[int], List[int]]:
     on both sides; "jan." matches only where "jan" does), a digit run may lie anywhere.
 
     >>> anchor_and_starter_starts("since the 3rd of may, 2024 days")
-    ([10, 17, 22, 27], [0, 6, 10])
+    ([0, 10, 17, 22, 27], [0, 6, 10])
     """
     anchors: List[int] = []
     starters: List[int] = []
@@ -271,6 +270,57 @@ DATELINE_DIGITS_RE = rx(r"\d{2,4}\s*$|T|\d")
 MONTH_CONTEXT_RE = rx(r"\b(in|on|since|from|until|through|by|of|during|early|late|mid|last|this|to)\s*-?\s*$")
 
 
+def is_year_word(word: str) -> bool:
+    """``YEAR_RE.fullmatch(word)``, as a bool (natively for an ASCII word).
+
+    >>> is_year_word("2024"), is_year_word("1949"), is_year_word("20245")
+    (True, False, False)
+    """
+    if not word.isascii():  # regex's \d takes other digits too
+        return YEAR_RE.fullmatch(word) is not None
+    if len(word) != 4:
+        return False
+    first, second, third, fourth = ord(word[0]), ord(word[1]), ord(word[2]), ord(word[3])
+    return 48 <= fourth <= 57 and (
+        (first == 49 and second == 57 and 53 <= third <= 57) or (first == 50 and second == 48 and 48 <= third <= 52)
+    )
+
+
+def is_day_word(word: str) -> bool:
+    """``DAY_RE.fullmatch(word)``, as a bool (natively for an ASCII word): 1-31, maybe
+    with a leading 0 below 10, maybe with "st", "nd", "rd" or "th" (in lowercase).
+
+    >>> [is_day_word(w) for w in ("5", "05", "31st", "32", "3th", "0", "1St")]
+    [True, True, True, False, True, False, False]
+    """
+    if not word.isascii():
+        return DAY_RE.fullmatch(word) is not None
+    digits = word[:-2] if word.endswith(("st", "nd", "rd", "th")) else word
+    if len(digits) == 1:
+        return "1" <= digits <= "9"
+    if len(digits) != 2 or not digits.isdigit():
+        return False
+    first, second = digits[0], digits[1]
+    if first == "1" or first == "2":
+        return True
+    if first == "3":
+        return second == "0" or second == "1"
+    return first == "0" and second != "0"
+
+
+def day_digits(word: str) -> str:
+    """``NON_DIGIT_RE.sub("", word)``: the digits of a day word ("31st" -> "31").
+
+    >>> day_digits("31st"), day_digits("0x5")
+    ('31', '05')
+    """
+    if not word.isascii():  # regex's \D leaves other digits too
+        return NON_DIGIT_RE.sub("", word)
+    if word.isdigit():
+        return word
+    return "".join([char for char in word if "0" <= char <= "9"])
+
+
 def month_number(text: str) -> Optional[int]:
     return MONTHS.get(text.lower().rstrip(".").strip())
 
@@ -333,11 +383,11 @@ class Resolver:
         rest = words[1:]
         if month is None and len(words) >= 2 and month_number(words[1]):
             day, month, rest = words[0], month_number(words[1]), words[2:]
-        elif rest and DAY_RE.fullmatch(rest[0]) and not YEAR_RE.fullmatch(rest[0]):
+        elif rest and is_day_word(rest[0]) and not is_year_word(rest[0]):
             day, rest = rest[0], rest[1:]
         if month is None:
             return None
-        if rest and YEAR_RE.fullmatch(rest[0]):
+        if rest and is_year_word(rest[0]):
             year = int(rest[0])
         elif relative and self.reference is not None:
             year = self.reference.year if (relative == "this" or month < self.reference.month) else self.reference.year - 1
@@ -346,7 +396,7 @@ class Resolver:
         if year is None:
             return None
         if day is not None:
-            d = int(NON_DIGIT_RE.sub("", day))
+            d = int(day_digits(day))
             try:
                 when = dt.date(year, month, d)
             except ValueError:
@@ -511,9 +561,14 @@ def find_dateline(text: str, matches: Optional[Sequence["regex.Match"]] = None) 
     """
     head = text[:600]
     resolver = Resolver(None)
-    found: Iterable["regex.Match"]
+    found: List["regex.Match"]
     if matches is not None:  # in order and apart, so the ends grow: stop at the first past the head
-        found = itertools.takewhile(lambda m: m.end() <= len(head), matches)
+        found = []
+        head_size = len(head)
+        for match in matches:
+            if match.end() > head_size:
+                break
+            found.append(match)
     else:
         found = time_matches(head)
     for m in found:
@@ -533,7 +588,10 @@ def headline_year(text: str) -> Optional[int]:
     >>> headline_year("Monitor: 625 killed in Syria in 2021\\n\\nThe group ..."), headline_year("No year here\\n")
     (2021, None)
     """
-    line = text.lstrip()[:200].split("\n", 1)[0]
+    start = 0  # text.lstrip()'s start, without copying the text
+    while start < len(text) and text[start].isspace():
+        start += 1
+    line = text[start : start + 200].split("\n", 1)[0]
     if len(line) > 150 or line.rstrip().endswith("."):
         return None  # a sentence of the body, not a headline
     years = {int(y) for y in YEAR_RE.findall(line)}
@@ -574,8 +632,8 @@ def tag_times(text: str, reference: Optional[dt.date],
                 "end_char": end,
                 "text": surface,
                 "kind": kind,
-                "start": span[0].isoformat() if span else None,
-                "end": span[1].isoformat() if span else None,
+                "start": iso_date(span[0]) if span else None,
+                "end": iso_date(span[1]) if span else None,
             }
         )
     return out
@@ -603,6 +661,21 @@ def last_year_in(surface: str) -> Optional[int]:
         else:
             i += 1
     return int(surface[last : last + 4]) if last >= 0 else None
+
+
+_ISO_DATES: Dict[dt.date, str] = {}
+
+
+def iso_date(day: dt.date) -> str:
+    """``day.isoformat()``, kept for the dates met before (``isoformat`` formats anew each time)."""
+    if type(day) is not dt.date:  # a subclass may write itself otherwise
+        return day.isoformat()
+    known = _ISO_DATES.get(day)
+    if known is None:
+        if len(_ISO_DATES) >= 20_000:
+            _ISO_DATES.clear()
+        known = _ISO_DATES[day] = day.isoformat()
+    return known
 
 
 # month names that are words as often ("may", "march")
