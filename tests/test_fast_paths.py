@@ -225,6 +225,7 @@ def test_figure_context_patterns_answer_as_the_originals(text):
     assert (numbers.NOT_A_COUNT_BEFORE_FROM_END.search(text) is None) == (numbers.NOT_A_COUNT_BEFORE.search(text) is None)
     assert numbers._not_a_count_before(text) == (numbers.NOT_A_COUNT_BEFORE.search(text) is not None)
     assert numbers._not_a_count_after(text) == (numbers.NOT_A_COUNT_AFTER.match(text) is not None)
+    assert numbers._leading_letters(text.lower()) == numbers.LEADING_LETTERS.match(text.lower()).group()
     if text.isascii():
         twin = numbers.ASCII_DIGITS_AND_SCALE.fullmatch(text)
         original = numbers.DIGITS_AND_SCALE.fullmatch(text)

@@ -112,13 +112,21 @@ def _not_a_count_after(after: str) -> bool:
         if not first:
             return False
         if first.isalpha():
-            word = LEADING_LETTERS.match(rest.lower()).group()  # type: ignore[union-attr]  # [a-z]* always matches
+            word = _leading_letters(rest.lower())
             if word not in NOT_A_COUNT_AFTER_WORDS and not word.startswith(NOT_A_COUNT_AFTER_PREFIXES):
                 return False
         elif first not in "%-:/":
             return False
         return ASCII_NOT_A_COUNT_AFTER.match(after) is not None
     return NOT_A_COUNT_AFTER.match(after) is not None
+
+
+def _leading_letters(low: str) -> str:
+    """``LEADING_LETTERS.match(low).group()``: the run of a-z that ``low`` starts with."""
+    end = 0
+    while end < len(low) and 97 <= ord(low[end]) <= 122:
+        end += 1
+    return low[:end]
 
 
 def _not_a_count_before(before: str) -> bool:
@@ -522,7 +530,11 @@ def _figure_parts(text: str, digit_runs: Optional[List[int]] = None) -> List[Tup
             found_parts.append((figure.start(), figure.end(), figure.groups()))
         return found_parts
     ascii_text = text.isascii()
-    any_starter = any(glued in scan for glued in GLUED_SCALE_TO)
+    any_starter = False  # (a loop: compiled, any() over a generator costs more)
+    for glued in GLUED_SCALE_TO:
+        if glued in scan:
+            any_starter = True
+            break
     last_end = 0
     for at in _anchors(scan, digit_runs):
         if at < last_end:
