@@ -61,6 +61,58 @@ def test_time_matches_are_the_alternations_matches(text):
     assert fast == reference_time_matches(text)
 
 
+SCAN_WORDS = TIME_WORDS + " the2 1st_ 4th 5th x3rd q1 a1b22c_ é ½ ٣ _so on_ jan.5 sept. 1999s cáfe"
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts(SCAN_WORDS))
+def test_anchor_walk_reads_what_the_lowered_scan_reads(text):
+    low = text.lower()
+    if times.plain_lower(text) is None:
+        return
+    if text.isascii():
+        subject, scan, ordinal_at = low.encode(), times.ANCHORS_AND_STARTERS_SCAN_BYTES, times.ORDINAL_STARTER_AT_BYTES
+    else:
+        subject, scan, ordinal_at = low, times.ANCHORS_AND_STARTERS_SCAN, times.ORDINAL_STARTER_AT
+    anchors, starters = [], []
+    for m in scan.finditer(subject):
+        word = m.group(1)
+        if word is None:
+            anchors.append(m.start())
+            if ordinal_at.match(subject, m.start()):
+                starters.append(m.start())
+        else:
+            anchor, starter = times.SCANNED_WORD_ROLES[word]
+            if anchor:
+                anchors.append(m.start())
+            if starter:
+                starters.append(m.start())
+    assert times.anchor_and_starter_starts(low) == (anchors, starters)
+
+
+def test_anchor_walks_look_every_word_up():
+    for word, (anchor, starter) in times.SCANNED_WORD_ROLES_STR.items():
+        if word.isalpha():
+            assert times.anchor_and_starter_starts(f"x {word}.") == ([2] if anchor else [], [2] if starter else [])
+    for word in numbers.NUMBER_WORDS:
+        assert numbers._anchors(f"x {word}.") == [2]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123459stndrhSTx ٣ſ", max_size=6))
+def test_day_and_year_words_are_their_patterns(word):
+    assert times.is_day_word(word) == (times.DAY_RE.fullmatch(word) is not None)
+    assert times.is_year_word(word) == (times.YEAR_RE.fullmatch(word) is not None)
+    assert times.day_digits(word) == times.NON_DIGIT_RE.sub("", word)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="012459 -/٣٠", max_size=24))
+def test_last_year_in_is_the_last_year_findall_finds(surface):
+    years = times.YEAR_RE.findall(surface)
+    assert times.last_year_in(surface) == (int(years[-1]) if years else None)
+
+
 # ---------------------------------------------------------------------------
 # the rule layer's guarded patterns and hand-written scans against the patterns
 
@@ -70,7 +122,7 @@ RULE_WORDS = (
     "Ministry Command military army force task told announced according According data figures summary he's "
     "Iraq SDF departed left sent back noteworthy worth notably notably, is It region area countries country two "
     "same both figure toll tally number total balance death count known formally as Photo Image of AP/ AFP/ "
-    "REUTERS/ July 21 (Wire) dead those killed were İ ſ"
+    "REUTERS/ July 21 (Wire) dead those killed were İ ſ late early on by By until before end unsaid \n \t spokesman Karwan Hassan office agency"
 )
 GUARDED = sorted(name for name, value in vars(rules).items() if isinstance(value, rules.Guarded))
 ASCII = st.characters(codec="ascii")
@@ -98,7 +150,7 @@ def test_guarded_patterns_find_what_their_patterns_find(data):
 
 
 SCANNED = [rules.REPORT_VERBS, rules.ATTRIBUTION_CUE, rules.PRONOUN_SUBJECT, rules.DESTINATION,
-           rules.NAMED_SUBJECT, rules.NAMED_BODY, rules.ACRONYM_SUBJECT]
+           rules.NAMED_SUBJECT, rules.NAMED_BODY, rules.ACRONYM_SUBJECT, rules.BODY_SPOKESMAN_BEFORE]
 
 
 @settings(max_examples=300, deadline=None)
@@ -112,10 +164,22 @@ def test_attribution_scans_agree_with_their_patterns(data, near):
     assert cue == (rules.ATTRIBUTION_CUE.search(text) is not None)
     assert rules.pronoun_subject(text, near) == (rules.PRONOUN_SUBJECT.search(text, near) is not None)
     assert rules.leads_to_destination(text) == (rules.DESTINATION.search(text) is not None)
+    assert rules.body_spokesman_before(text, near) == (rules.BODY_SPOKESMAN_BEFORE.search(text, near) is not None)
     fast = rules.named_subject(text, near)
     plain = (rules.NAMED_SUBJECT.search(text, near) or rules.NAMED_BODY.search(text, near)
              or rules.ACRONYM_SUBJECT.search(text, near))
     assert (fast and (fast.span(), fast.group(1))) == (plain and (plain.span(), plain.group(1)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_report_date_scans_agree_with_their_patterns(data):
+    """The text before a time: "said late on", "until the end of"."""
+    pattern = data.draw(st.sampled_from([rules.REPORT_VERB_BEFORE, rules.DEADLINE_BEFORE]))
+    match = st.one_of(around_a_match(pattern, ASCII), around_a_match(pattern))
+    text = data.draw(st.one_of(texts(RULE_WORDS), match, st.tuples(texts(RULE_WORDS), match).map("".join)))
+    assert rules.report_verb_before(text) == (rules.REPORT_VERB_BEFORE.search(text) is not None)
+    assert rules.deadline_before(text) == (rules.DEADLINE_BEFORE.search(text) is not None)
 
 
 # ---------------------------------------------------------------------------
@@ -146,6 +210,48 @@ def test_figure_scan_finds_what_figure_matches_finds(text):
     assert list(numbers._figure_parts(text)) == plain
 
 
+@settings(max_examples=400, deadline=None)
+@given(texts(FIGURE_WORDS + " 1 23 4567 (0) 12-34 555.0147 x9 9x a1b2"))
+def test_anchor_walk_and_phone_hint_read_what_their_patterns_read(text):
+    scan = numbers._scan_copy(text)
+    if scan is None:
+        return
+    runs = []
+    assert numbers._anchors(scan, runs) == [m.start() for m in numbers.CANDIDATE_RE.finditer(text)]
+    assert runs == [i for m in re.finditer("[0-9]+", scan) for i in m.span()]
+    if text.isascii():
+        assert numbers._may_hold_phone(text, runs) == (numbers.PHONE_HINT.search(text) is not None)
+
+
+CONTEXT_WORDS = (
+    "No. No Number number aged age ages of Resolution Article Release younger older than under the "
+    "F - $ € £ # : / . , 1 2 5 killed fighters \n percent per cent pct % mm km miles meters min read "
+    "years year-old old months month weeks days hours a.m. p.m. am pm st th times fold -fold dollars usd "
+    "operations strikes of M ſ K İ _"
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts(CONTEXT_WORDS))
+def test_figure_context_patterns_answer_as_the_originals(text):
+    assert (numbers.NOT_A_COUNT_BEFORE_FROM_END.search(text) is None) == (numbers.NOT_A_COUNT_BEFORE.search(text) is None)
+    assert numbers._not_a_count_before(text) == (numbers.NOT_A_COUNT_BEFORE.search(text) is not None)
+    assert numbers._not_a_count_after(text) == (numbers.NOT_A_COUNT_AFTER.match(text) is not None)
+    assert numbers._leading_letters(text.lower()) == numbers.LEADING_LETTERS.match(text.lower()).group()
+    if text.isascii():
+        twin = numbers.ASCII_DIGITS_AND_SCALE.fullmatch(text)
+        original = numbers.DIGITS_AND_SCALE.fullmatch(text)
+        assert (twin and twin.groups()) == (original and original.groups())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"[0-9][0-9,.]{0,8}[ \t\x1c]{0,2}[a-zA-Z_0-9]{0,4}", fullmatch=True))
+def test_ascii_digits_and_scale_is_digits_and_scale(text):
+    twin = numbers.ASCII_DIGITS_AND_SCALE.fullmatch(text)
+    original = numbers.DIGITS_AND_SCALE.fullmatch(text)
+    assert (twin and twin.groups()) == (original and original.groups())
+
+
 # ---------------------------------------------------------------------------
 # sentence boundaries: the re scan against BOUNDARY
 
@@ -159,3 +265,13 @@ SENTENCE_PIECES = (
 @given(texts(SENTENCE_PIECES))
 def test_sentence_boundaries_are_boundary_matches(text):
     assert list(sentences.boundaries(text)) == [m.span() for m in sentences.BOUNDARY.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=-5, max_value=40), max_size=30), st.integers(min_value=-8, max_value=45))
+def test_rule_layer_bisection_is_the_bisect_modules(values, x):
+    import bisect
+
+    values.sort()
+    assert rules.bisect_right(values, x) == bisect.bisect_right(values, x)
+    assert rules.bisect_left(values, x) == bisect.bisect_left(values, x)

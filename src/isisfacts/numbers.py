@@ -21,9 +21,9 @@ import regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .component import Component, char_spans
-from .extensions import doc_text
-from .patterns import anchored_matches, plain_lower
+from .component import Component
+from .extensions import doc_attribute, doc_text, set_doc_attribute
+from .patterns import anchored_matches, labelled_char_spans, plain_lower, word_shape, word_shapes
 
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -94,6 +94,14 @@ NOT_A_COUNT_AFTER_PREFIXES = ("percent", "percemt", "pct", "kilo", "dollars", "u
 # the words that end NOT_A_COUNT_BEFORE's alternatives ending in a space ("of", "than" below)
 NOT_A_COUNT_BEFORE_WORDS = ("no.", "number", "aged", "age", "ages", "resolution", "article")
 LEADING_LETTERS = re.compile(r"[a-z]*")
+# The same tests, cheaper (a match exists or not alike; tests/test_fast_paths.py):
+# - NOT_A_COUNT_AFTER run by ``re`` on ASCII text, about twice as fast: in ASCII mode
+#   ``re`` reads its \s \b \d and IGNORECASE as ``regex`` does ASCII text (see
+#   ``patterns.BranchDispatch``);
+# - NOT_A_COUNT_BEFORE, anchored at the end, searched from the end (``regex``'s reverse
+#   mode): the forward search tries every alternative at every place, 3-10 times slower.
+ASCII_NOT_A_COUNT_AFTER = re.compile(NOT_A_COUNT_AFTER.pattern, re.ASCII | re.IGNORECASE | re.VERBOSE)
+NOT_A_COUNT_BEFORE_FROM_END = regex.compile("(?r)" + NOT_A_COUNT_BEFORE.pattern, NOT_A_COUNT_BEFORE.flags)
 
 
 def _not_a_count_after(after: str) -> bool:
@@ -104,12 +112,21 @@ def _not_a_count_after(after: str) -> bool:
         if not first:
             return False
         if first.isalpha():
-            word = LEADING_LETTERS.match(rest.lower()).group()  # type: ignore[union-attr]  # [a-z]* always matches
+            word = _leading_letters(rest.lower())
             if word not in NOT_A_COUNT_AFTER_WORDS and not word.startswith(NOT_A_COUNT_AFTER_PREFIXES):
                 return False
         elif first not in "%-:/":
             return False
+        return ASCII_NOT_A_COUNT_AFTER.match(after) is not None
     return NOT_A_COUNT_AFTER.match(after) is not None
+
+
+def _leading_letters(low: str) -> str:
+    """``LEADING_LETTERS.match(low).group()``: the run of a-z that ``low`` starts with."""
+    end = 0
+    while end < len(low) and 97 <= ord(low[end]) <= 122:
+        end += 1
+    return low[:end]
 
 
 def _not_a_count_before(before: str) -> bool:
@@ -130,7 +147,7 @@ def _not_a_count_before(before: str) -> bool:
                 return False
         elif not (last.isalpha() or last in "-$#.,:/"):
             return False
-    return NOT_A_COUNT_BEFORE.search(before) is not None
+    return NOT_A_COUNT_BEFORE_FROM_END.search(before) is not None
 
 
 AGE_AFTER_NAME = regex.compile(r"[A-Z][\p{L}'’-]+,\s*$")
@@ -152,10 +169,48 @@ PHONE_RE = regex.compile(r"\+?\d[\d\s().-]{8,}\d")
 PHONE_HINT = re.compile(r"[0-9](?:[\t\n\x0b\x0c\r ().-]*[0-9]){8}")
 
 
-def _phone_spans(text: str) -> List[Tuple[int, int]]:
-    if text.isascii() and not PHONE_HINT.search(text):
-        return []
+def _phone_spans(text: str, digit_runs: Optional[List[int]] = None) -> List[Tuple[int, int]]:
+    """The phone numbers of ``text``; ``digit_runs`` (ASCII text): its runs of digits, as
+    ``_anchors`` gives them, which tell PHONE_HINT's answer without a pass over the text."""
+    if text.isascii():
+        if digit_runs is not None:
+            if not _may_hold_phone(text, digit_runs):
+                return []
+        elif not PHONE_HINT.search(text):
+            return []
     return [m.span() for m in PHONE_RE.finditer(text) if sum(map(str.isdigit, m.group())) >= 9]
+
+
+PHONE_SEPARATORS = frozenset("\t\n\x0b\x0c\r ().-")  # PHONE_HINT's
+
+
+def _may_hold_phone(text: str, digit_runs: List[int]) -> bool:
+    """Whether ``PHONE_HINT`` can match in the ASCII ``text`` whose digit runs (starts and
+    ends, flat) are ``digit_runs``: whether runs with only separators between them hold nine
+    digits in all (a necessary condition of a match: its digits lie in such runs).
+
+    >>> _may_hold_phone("call 0800 (555) 12-34", [5, 9, 11, 14, 16, 18, 19, 21])
+    True
+    """
+    chained = 0  # the digits of the runs chained so far
+    previous_end = -1
+    for k in range(0, len(digit_runs), 2):
+        start, end = digit_runs[k], digit_runs[k + 1]
+        if previous_end >= 0 and _only_separators(text, previous_end, start):
+            chained += end - start
+        else:
+            chained = end - start
+        if chained >= 9:
+            return True
+        previous_end = end
+    return False
+
+
+def _only_separators(text: str, start: int, end: int) -> bool:
+    for i in range(start, end):
+        if text[i] not in PHONE_SEPARATORS:
+            return False
+    return True
 
 
 def words_to_number(text: str) -> Optional[float]:
@@ -193,6 +248,7 @@ def words_to_number(text: str) -> Optional[float]:
 
 # ASCII digits only: float() cannot read every character that \d matches
 DIGITS_AND_SCALE = regex.compile(r"([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)\s*(\w*)")
+ASCII_DIGITS_AND_SCALE = re.compile(DIGITS_AND_SCALE.pattern, re.ASCII)  # alike on ASCII text, quicker
 
 
 def parse_value(text: str) -> Optional[float]:
@@ -204,7 +260,7 @@ def parse_value(text: str) -> Optional[float]:
     text = text.strip()
     if text.isdigit() and text.isascii():  # the common case, "44"
         return float(text)
-    m = DIGITS_AND_SCALE.fullmatch(text)
+    m = (ASCII_DIGITS_AND_SCALE if text.isascii() else DIGITS_AND_SCALE).fullmatch(text)
     if m:
         number = float(m.group(1).replace(",", ""))
         scale = m.group(2).lower()
@@ -337,31 +393,67 @@ _SCAN_SPACES = frozenset(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")  # str.isspace in AS
 _SCAN_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
-def _anchors(scan: str) -> List[int]:
-    """The starts of ``CANDIDATE_RE.finditer(text)``, read in the copy."""
-    codes = scan.encode("ascii")
-    digits = codes.translate(_DIGITS_ONLY)
-    anchors = []
-    at = 0
-    for run in digits.split():
-        at = digits.find(run, at)  # the next run: only blanks lie between
-        anchors.append(at)
-        at += len(run)
-    words = NUMBER_WORD_BYTES.intersection(codes.translate(_WORD_CHARS_ONLY).split())
-    if words:
-        size = len(scan)
-        for code in words:
-            word = code.decode()
-            at = scan.find(word)
-            while at != -1:
-                end = at + len(word)
-                if (at == 0 or scan[at - 1] not in _SCAN_WORD_CHARS) and (
-                    end == size or scan[end] not in _SCAN_WORD_CHARS
-                ):
-                    anchors.append(at)
-                at = scan.find(word, at + 1)
-        anchors.sort()
+_NUMBER_WORD_SET = frozenset(NUMBER_WORDS)
+_NUMBER_WORD_SIZES = (min(map(len, NUMBER_WORDS)), max(map(len, NUMBER_WORDS)))
+_NUMBER_WORD_SHAPES = word_shapes(NUMBER_WORDS)  # see patterns.word_shapes
+
+
+def _anchors(scan: str, digit_runs: Optional[List[int]] = None) -> List[int]:
+    """The starts of ``CANDIDATE_RE.finditer(text)``, read in the copy: the runs of digits
+    and the number words (whole runs of the copy's word characters, ``[a-z0-9_]``), by a
+    walk over the copy that the compiled code makes quicker than any pass of a pattern.
+    ``digit_runs`` gets the start and end of each run of digits.
+
+    >>> _anchors("killed 40, then five_ or five and x12y")
+    [7, 25, 35]
+    """
+    anchors: List[int] = []
+    # module globals, read once: compiled code looks each up in the module's dict
+    shortest, longest = _NUMBER_WORD_SIZES
+    number_words = _NUMBER_WORD_SET
+    shapes = _NUMBER_WORD_SHAPES
+    size = len(scan)
+    i = 0
+    while i < size:
+        code = ord(scan[i])
+        if not _is_scan_word_code(code):
+            i += 1
+            continue
+        start = i
+        has_digit = False
+        while True:  # to the end of the word
+            if 48 <= code <= 57:
+                has_digit = True
+            i += 1
+            if i >= size:
+                break
+            code = ord(scan[i])
+            if not _is_scan_word_code(code):
+                break
+        if has_digit:  # its runs of digits (no number word holds a digit)
+            j = start
+            while j < i:
+                if 48 <= ord(scan[j]) <= 57:
+                    run_start = j
+                    j += 1
+                    while j < i and 48 <= ord(scan[j]) <= 57:
+                        j += 1
+                    anchors.append(run_start)
+                    if digit_runs is not None:
+                        digit_runs.append(run_start)
+                        digit_runs.append(j)
+                else:
+                    j += 1
+        elif shortest <= i - start <= longest:
+            first, last = ord(scan[start]), ord(scan[i - 1])
+            if 97 <= first <= 122 and 97 <= last <= 122 and shapes[word_shape(first, last, i - start)] \
+                    and scan[start:i] in number_words:
+                anchors.append(start)
     return anchors
+
+
+def _is_scan_word_code(code: int) -> bool:
+    return 97 <= code <= 122 or 48 <= code <= 57 or code == 95
 
 
 FIGURE_BODY = regex.compile(
@@ -428,17 +520,23 @@ def _groups_in(text: str, m: "re.Match") -> tuple:
     return tuple([text[s:e] if s >= 0 else None for s, e in m.regs[1:]])
 
 
-def _figure_parts(text: str) -> Iterator[Tuple[int, int, tuple]]:
-    """``(start, end, groups)`` of every match of ``figure_matches(text)``."""
+def _figure_parts(text: str, digit_runs: Optional[List[int]] = None) -> List[Tuple[int, int, tuple]]:
+    """``(start, end, groups)`` of every match of ``figure_matches(text)`` (a list: compiled,
+    a generator costs more). ``digit_runs`` gets the digit runs ``_anchors`` finds."""
+    found_parts: List[Tuple[int, int, tuple]] = []
     scan = _scan_copy(text)
     if scan is None:
-        for m in figure_matches(text):
-            yield m.start(), m.end(), m.groups()
-        return
+        for figure in figure_matches(text):
+            found_parts.append((figure.start(), figure.end(), figure.groups()))
+        return found_parts
     ascii_text = text.isascii()
-    any_starter = any(glued in scan for glued in GLUED_SCALE_TO)
+    any_starter = False  # (a loop: compiled, any() over a generator costs more)
+    for glued in GLUED_SCALE_TO:
+        if glued in scan:
+            any_starter = True
+            break
     last_end = 0
-    for at in _anchors(scan):
+    for at in _anchors(scan, digit_runs):
         if at < last_end:
             continue
         window = max(last_end, at - FIGURE_REACH)
@@ -467,8 +565,9 @@ def _figure_parts(text: str) -> Iterator[Tuple[int, int, tuple]]:
                     if m is not None:
                         found = at, m.end(), _NO_QUALIFIER_NOR_RANGE + m.groups()
         if found is not None:
-            yield found
+            found_parts.append(found)
             last_end = found[1]
+    return found_parts
 
 
 def overlaps(a: Tuple[int, int], spans: Sequence[Tuple[int, int]]) -> bool:
@@ -477,17 +576,28 @@ def overlaps(a: Tuple[int, int], spans: Sequence[Tuple[int, int]]) -> bool:
     return i > 0 and spans[i - 1][1] > a[0]
 
 
+def _overlaps(start: int, end: int, spans: List[Tuple[int, int]]) -> bool:
+    """``overlaps((start, end), spans)`` by a compiled walk (the spans are few)."""
+    last_end = -1  # the end of the last span starting before ``end``
+    for span_start, span_end in spans:
+        if span_start >= end:
+            break
+        last_end = span_end
+    return last_end > start
+
+
 def find_figures(text: str, blocked: Sequence[Tuple[int, int]] = ()) -> List[Dict]:
     """Every count-like figure of ``text`` outside the ``blocked`` (date) spans.
 
     >>> [(f["value"], f["qualifier"]) for f in find_figures("about 2,500 fighters and dozens of leaders")]
     [(2500, 'approx'), (12, 'at_least')]
     """
-    blocked = sorted(blocked)
-    phones = None  # found when a figure gets that far
+    blocked_spans: List[Tuple[int, int]] = sorted(blocked)
+    phones: Optional[List[Tuple[int, int]]] = None  # found when a figure gets that far
     text_len = len(text)
     out: List[Dict] = []
-    for start, end, (qual, ra, rb, fa, fb, a, b, plus, vague) in _figure_parts(text):
+    digit_runs: List[int] = []
+    for start, end, (qual, ra, rb, fa, fb, a, b, plus, vague) in _figure_parts(text, digit_runs):
         qualifier = "exact"
         if qual:  # (a figure without one starts with its number)
             num_start = qual_end = start + len(qual)
@@ -505,7 +615,7 @@ def find_figures(text: str, blocked: Sequence[Tuple[int, int]] = ()) -> List[Dic
             continue
         if end < text_len and (text[end].isalnum() and not vague):
             continue
-        if overlaps((num_start, end), blocked):
+        if _overlaps(num_start, end, blocked_spans):
             # "between 2014 and 2017" or a date: not a count; keep scanning inside it
             continue
         after = text[end : end + 24]
@@ -521,8 +631,8 @@ def find_figures(text: str, blocked: Sequence[Tuple[int, int]] = ()) -> List[Dic
         if not (text[line_start] in ASCII_LETTERS or LETTER.search(text, line_start, _line_end(text, end))):
             continue  # "-30-", "###", a page number: a line with no words
         if phones is None:
-            phones = _phone_spans(text)
-        if phones and overlaps((num_start, end), phones):
+            phones = _phone_spans(text, digit_runs if text.isascii() else None)
+        if phones and _overlaps(num_start, end, phones):
             continue
         value_max = None
         value: Optional[float]
@@ -584,21 +694,17 @@ class NumberTagger(Component):
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
-        extensions = doc._  # built at every access (a few us): once
-        blocked = [(t["start_char"], t["end_char"]) for t in (extensions.isis_times or [])
-                   if t["kind"] not in NOT_BLOCKING_TIMES]
+        # not through ``doc._``, an Underscore object built at every access (a few us)
+        times: List[Dict] = doc_attribute(doc, "isis_times") or []
+        blocked = [(t["start_char"], t["end_char"]) for t in times if t["kind"] not in NOT_BLOCKING_TIMES]
         figures = find_figures(doc_text(doc), blocked)
-        extensions.isis_figures = figures
-        doc.spans[self.spans_key] = char_spans(doc, figures, "num_start", _figure_label) if figures else []
+        set_doc_attribute(doc, "isis_figures", figures)
+        doc.spans[self.spans_key] = labelled_char_spans(doc, figures, "num_start", None, "FIGURE") if figures else []
         return doc
 
 
 # relative periods ("the past 3 months", "so far"): unlike dates and years, their spans do not hide figures
 NOT_BLOCKING_TIMES = frozenset(["so_far", "anaphoric", "past_n", "this_unit", "months", "since_day"])
-
-
-def _figure_label(figure: Dict) -> str:
-    return "FIGURE"
 
 
 @Language.factory("isis_numbers", default_config={"spans_key": "isis_numbers"})

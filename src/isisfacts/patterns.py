@@ -178,6 +178,23 @@ def _trie_alternation(node: Dict[str, dict]) -> str:
     return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
 
 
+def word_shapes(words: Iterable[str]) -> List[bool]:
+    """A filter for the words of a set, by ``word_shape`` (first and last letter, length):
+    a run of word characters is looked up only if its shape is one of theirs, which spares
+    most runs the slice and the hash of a set look-up."""
+    shapes = [False] * (26 * 26 * 16)
+    for word in words:
+        if word.isascii() and word.isalpha() and word.islower() and len(word) < 16:
+            shapes[word_shape(ord(word[0]), ord(word[-1]), len(word))] = True
+    return shapes
+
+
+def word_shape(first: int, last: int, length: int) -> int:
+    """The index in ``word_shapes`` of a word of ``length`` lowercase letters, the first
+    and last of them given by their codes (97-122)."""
+    return ((first - 97) * 26 + last - 97) * 16 + length
+
+
 class BranchDispatch:
     """``pattern.match(text, pos)`` for the alternation ``branch0|branch1|...``, trying only
     the branches that can begin with the text's next few characters, each on its own.
@@ -216,6 +233,9 @@ class BranchDispatch:
         # IGNORECASE as ``regex`` does (its \s is Unicode White_Space, which leaves out the
         # \x1c-\x1f that ``re``'s Unicode \s takes); the branches must keep to such plain syntax.
         self.in_re: Dict[object, Any] = {}
+        # key -> the ``re`` twins of ``candidates(key)``: looking each twin up by its branch
+        # at every call would hash the compiled pattern (its whole code) each time
+        self.twins_by_key: Dict[str, Tuple[Any, ...]] = {}
         if ascii_in_re:
             assert flags & ~regex.IGNORECASE == 0, "only IGNORECASE has a re twin here"
             re_flags = re.ASCII | (re.IGNORECASE if flags & regex.IGNORECASE else 0)
@@ -245,21 +265,28 @@ class BranchDispatch:
                 kept = tuple(branch for branch in shorter if branch.match(key, partial=True) is not None)
         if len(self.by_key) >= self.MAX_KEYS:
             self.by_key.clear()
+            self.twins_by_key.clear()
         self.by_key[key] = kept
         return kept
 
     def match(self, text: str, pos: int = 0) -> Optional["regex.Match"]:
         key = text[pos : pos + self.key_length]
-        branches = self.by_key.get(key)
-        if branches is None:
-            branches = self.candidates(key)
         if self.in_re and text.isascii():  # isascii() is a flag look-up on a str
-            in_re = self.in_re
-            for branch in branches:
-                m = in_re[branch].match(text, pos)
+            twins = self.twins_by_key.get(key)
+            if twins is None:
+                in_re = self.in_re
+                twins = tuple([in_re[branch] for branch in self.candidates(key)])
+                if len(self.twins_by_key) >= self.MAX_KEYS:
+                    self.twins_by_key.clear()
+                self.twins_by_key[key] = twins
+            for twin in twins:
+                m = twin.match(text, pos)
                 if m is not None:
                     return m
             return None
+        branches = self.by_key.get(key)
+        if branches is None:
+            branches = self.candidates(key)
         for branch in branches:
             m = branch.match(text, pos)
             if m is not None:
@@ -320,3 +347,86 @@ def anchored_matches_at(
                 yield m
                 last_end = m.end()
                 break
+
+
+def anchored_dispatch_matches(
+    text: str,
+    dispatch: BranchDispatch,
+    anchor_starts: List[int],
+    starter_starts: List[int],
+    starters: FrozenSet[str],
+    reach: int,
+) -> List[Any]:
+    """``list(anchored_matches_at(text, dispatch, anchor_starts, starter_starts, starters, reach))``,
+    cheaper compiled: a list, not a generator, and ``dispatch.match`` called natively.
+
+    >>> d = BranchDispatch([("n", r"(?:more than )?\\d+")])
+    >>> [m.group(0) for m in anchored_dispatch_matches("killed more than 40 and 7", d, [17, 24], [7],
+    ...                                                frozenset(["more"]), 64)]
+    ['more than 40', '7']
+    """
+    found: List[Any] = []
+    tried: Dict[int, Any] = {}
+    last_end = 0
+    first_starter = 0  # the first of starter_starts not before the window (windows only move on)
+    starter_count = len(starter_starts)
+    for at in anchor_starts:
+        if at < last_end:
+            continue
+        window = max(last_end, at - reach)
+        while first_starter < starter_count and starter_starts[first_starter] < window:
+            first_starter += 1
+        starts: List[int] = []
+        k = first_starter
+        while k < starter_count and starter_starts[k] < at:
+            starts.append(starter_starts[k])
+            k += 1
+        if at > window:
+            if is_word_char(text[at - 1]):
+                # the anchor is inside a word ("since2019"): its start counts if the part before is a starter
+                word_start, longest = at - 1, max(map(len, starters))
+                while word_start > window and at - word_start <= longest and is_word_char(text[word_start - 1]):
+                    word_start -= 1
+                if (word_start == 0 or not is_word_char(text[word_start - 1])) and text[word_start:at].lower() in starters:
+                    starts.append(word_start)
+            head = at  # the start of the anchor's own word ("Q1", "H2")
+            while head > window and text[head - 1].isalnum():
+                head -= 1
+            if head < at:
+                starts.append(head)
+        starts.append(at)
+        for start in starts:
+            if start in tried:
+                m = tried[start]
+            else:
+                m = tried[start] = dispatch.match(text, start)
+            if m is not None:
+                end: int = m.end()
+                if end > at:
+                    found.append(m)
+                    last_end = end
+                    break
+    return found
+
+
+def labelled_char_spans(doc: Any, items: List[Dict[str, Any]], start_key: str,
+                        label_key: Optional[str], label: str = "") -> List[Any]:
+    """``component.char_spans``, compiled: the spans (``doc.char_span``, expanded) over the
+    items a tagger found, labelled ``item[label_key]``, or ``label`` when ``label_key`` is None.
+
+    Each label is added to the vocabulary's strings once here and passed as its id: given
+    a string, spaCy's ``Span`` adds it again for every span.
+    """
+    strings = doc.vocab.strings
+    char_span = doc.char_span
+    label_ids: Dict[str, Any] = {}
+    spans: List[Any] = []
+    for item in items:
+        name: str = item[label_key] if label_key is not None else label
+        label_id = label_ids.get(name)
+        if label_id is None:
+            label_id = label_ids[name] = strings.add(name)
+        span = char_span(item[start_key], item["end_char"], label=label_id, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    return spans

@@ -19,15 +19,12 @@ Everything here reads plain data from the doc and returns plain dicts.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 import json
-import operator
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
-import numpy
 import regex
 from spacy.attrs import IDX, LENGTH, LOWER, SENT_START
 from spacy.strings import StringStore
@@ -61,6 +58,17 @@ class Guarded:
             if not text.isascii():
                 return True
             text = text.lower()
+        for literal in self.literals:
+            if literal in text:
+                return True
+        return False
+
+    def possible_in(self, text: str, lowered: str) -> bool:
+        """``possible(text)``, given ``lowered``, ``text.lower()`` computed once by the caller."""
+        if self.ignorecase:
+            if not text.isascii():
+                return True
+            text = lowered
         for literal in self.literals:
             if literal in text:
                 return True
@@ -154,7 +162,7 @@ def has_attribution_cue(text: str, holds_report_verb: bool) -> bool:
     for word in CUE_WORDS:
         if word in low:
             return True
-    if "according" in low and rx(r"according\s+to").search(low):
+    if "according" in low and ACCORDING_TO_LOWER.search(low):
         return True
     return holds_report_verb
 
@@ -180,6 +188,9 @@ def report_verbs_in(text: str) -> "List[regex.Match]":
             at = padded.find(needle, at + len(needle) - 1)
     starts.sort()
     return [REPORT_VERBS.match(text, at) for at in starts]
+
+
+ACCORDING_TO_LOWER = regex.compile(r"according\s+to")
 
 
 # exactly the characters of the patterns' \s (str.isspace also takes \x1c-\x1f)
@@ -230,6 +241,14 @@ def named_subject(head: str, near: int) -> "Optional[regex.Match]":
         m = NAMED_BODY.search(head, near)
         if m:
             return m
+    if stretch.isascii():
+        # a match ends with its acronym, white space, maybe a word and white space: the
+        # acronym is one of the last two words (those of the stretch hold the match)
+        for word in stretch.rsplit(None, 2)[-2:]:
+            if 2 <= len(word) <= 6 and word.isalpha() and word.isupper():
+                break
+        else:
+            return None
     return ACRONYM_SUBJECT.search(head, near)
 
 
@@ -291,7 +310,7 @@ class Compiled:
     entry_starts: Set[str] = field(default_factory=set)  # the first words of all entries
     event_starts: Set[str] = field(default_factory=set)  # the first words of the event entries
 
-    def lookup(self, table: Dict[Tuple[str, ...], str], words: Sequence[str], i: int) -> Tuple[Optional[str], int]:
+    def lookup(self, table: Dict[Tuple[str, ...], str], words: List[str], i: int) -> Tuple[Optional[str], int]:
         """The longest entry of ``table`` starting at word ``i``: (class, length) or (None, 0)."""
         word = words[i]
         if word not in self.entry_starts:
@@ -367,52 +386,65 @@ def compile_triggers(triggers: dict) -> Compiled:
 # ---------------------------------------------------------------------------
 # The document, as the rules see it.
 
-@dataclass(slots=True)
+# Plain classes with written-out __init__ methods, not dataclasses: mypyc compiles these,
+# while a dataclass's generated __init__ runs interpreted (one Sentence per sentence and
+# one Figure per figure of every document). Nothing compares them by value: they are
+# equal only to themselves (``claim_dict`` finds a figure in its sentence by identity).
+
 class Mention:
-    start: int  # token indices
-    end: int
-    start_char: int
-    end_char: int
-    label: str
-    kind: str = ""
-    country: Optional[str] = None
-    parent: Optional[str] = None
+    """A tagged place or actor span, as plain data."""
+
+    def __init__(self, start: int, end: int, start_char: int, end_char: int, label: str,
+                 kind: str = "", country: Optional[str] = None, parent: Optional[str] = None) -> None:
+        self.start = start  # token indices
+        self.end = end
+        self.start_char = start_char
+        self.end_char = end_char
+        self.label = label
+        self.kind = kind
+        self.country = country
+        self.parent = parent
 
 
-@dataclass(slots=True)
 class Figure:
-    data: dict
-    start: int  # token index of the number (after any qualifier)
-    end: int
-    sent: int
-    qstart: int = 0  # token index of the qualifier, or of the number
-    noun: Optional[str] = None
-    noun_end: int = 0  # token index after the counted noun phrase
-    noun_tokens: Tuple[int, int] = (0, 0)
-    event: Optional[str] = None
-    event_span: Optional[Tuple[int, int]] = None
-    metric: Optional[str] = None
-    mixed: bool = False
-    anaphoric: bool = False
-    scope: Optional[Tuple[List[str], Optional[dict]]] = None  # place and period of the total it breaks down
-    owner: Optional[str] = None
+    """A tagged figure and what the rules decide about it."""
+
+    def __init__(self, data: dict, start: int, end: int, sent: int) -> None:
+        self.data = data
+        self.start = start  # token index of the number (after any qualifier)
+        self.end = end
+        self.sent = sent
+        self.qstart = 0  # token index of the qualifier, or of the number
+        self.noun: Optional[str] = None
+        self.noun_end = 0  # token index after the counted noun phrase
+        self.noun_tokens: Tuple[int, int] = (0, 0)
+        self.event: Optional[str] = None
+        self.event_span: Optional[Tuple[int, int]] = None
+        self.metric: Optional[str] = None
+        self.mixed = False
+        self.anaphoric = False
+        self.scope: Optional[Tuple[List[str], Optional[dict]]] = None  # place and period of the total it breaks down
+        self.owner: Optional[str] = None
 
 
-@dataclass(slots=True)
 class Sentence:
-    index: int
-    start: int  # token
-    end: int
-    start_char: int
-    end_char: int
-    paragraph: int
-    text: str  # the sentence's text, sliced once
-    figures: List[Figure] = field(default_factory=list)
-    total_scope: Optional[Tuple[List[str], Optional[dict]]] = None  # of a total broken down after it
-    places: List[Mention] = field(default_factory=list)
-    actors: List[Mention] = field(default_factory=list)
-    times: List[dict] = field(default_factory=list)
-    dateline: "Optional[regex.Match] | bool" = False  # False: not matched yet (see dateline_of)
+    """A sentence, with the tagged things that start in it."""
+
+    def __init__(self, index: int, start: int, end: int, start_char: int, end_char: int, paragraph: int,
+                 text: str) -> None:
+        self.index = index
+        self.start = start  # token
+        self.end = end
+        self.start_char = start_char
+        self.end_char = end_char
+        self.paragraph = paragraph
+        self.text = text  # the sentence's text, sliced once
+        self.figures: List[Figure] = []
+        self.total_scope: Optional[Tuple[List[str], Optional[dict]]] = None  # of a total broken down after it
+        self.places: List[Mention] = []
+        self.actors: List[Mention] = []
+        self.times: List[dict] = []
+        self.dateline: "Optional[regex.Match] | bool" = False  # False: not matched yet (see dateline_of)
 
 
 _WORD_OF_HASH: Dict[int, str] = {}  # the vocab's hash -> string, a word at a time
@@ -421,31 +453,40 @@ _WORD_OF_HASH: Dict[int, str] = {}  # the vocab's hash -> string, a word at a ti
 def lowercase_words(doc: Doc, hashes: List[int]) -> List[str]:
     """The strings of the LOWER hashes; each word is looked up in the vocab once."""
     known = _WORD_OF_HASH
-    try:
-        return list(map(known.__getitem__, hashes))
-    except KeyError:  # a word not seen before
-        if len(known) > 200_000:
-            known.clear()  # bounded: the cache holds words, not texts
-        strings = doc.vocab.strings
-        for h in set(hashes).difference(known):
-            known[h] = strings[h]
-        return list(map(known.__getitem__, hashes))
+    words: List[str] = []
+    for h in hashes:
+        word = known.get(h)
+        if word is None:  # a word not seen before
+            if len(known) > 200_000:
+                known.clear()  # bounded: the cache holds words, not texts
+            word = known[h] = doc.vocab.strings[h]
+        words.append(word)
+    return words
 
 
-def sentence_bounds(doc: Doc, flags: "numpy.ndarray") -> List[Tuple[int, int]]:
+def sentence_bounds(doc: Doc, flags: List[int]) -> List[Tuple[int, int]]:
     """(start, end) tokens of each sentence, as ``doc.sents`` gives them, read from the
-    SENT_START column (``doc.sents`` builds a Span per sentence)."""
+    SENT_START column (``doc.sents`` builds a Span per sentence): a sentence starts at
+    token 0 and at every token whose flag is 1."""
     n = len(flags)
-    starts = numpy.flatnonzero(flags == 1).tolist()
-    if starts and starts[0] == 0:
-        del starts[0]
-    if "sents" in doc.user_hooks or (not starts and n > 1 and flags[1] == 0 and not flags[1:].any()):
+    starts: List[int] = [0]
+    unset_after_first = True  # every flag after the first token 0 (not set)
+    for i in range(1, n):
+        flag = flags[i]
+        if flag == 1:
+            starts.append(i)
+        if flag != 0:
+            unset_after_first = False
+    if "sents" in doc.user_hooks or (len(starts) == 1 and n > 1 and unset_after_first):
         # a hook decides, or no boundaries at all (doc.sents raises): spaCy's own way
         return [(s.start, s.end) for s in doc.sents]
     if n == 0:
         return []
-    starts.insert(0, 0)
-    return list(zip(starts, starts[1:] + [n]))
+    bounds: List[Tuple[int, int]] = []
+    for k in range(len(starts) - 1):
+        bounds.append((starts[k], starts[k + 1]))
+    bounds.append((starts[-1], n))
+    return bounds
 
 
 _MENTION_ATTRIBUTES: Dict[Tuple[int, int], Tuple[str, str, Optional[str], Optional[str]]] = {}
@@ -458,8 +499,42 @@ def mention(span: Span, strings: "StringStore") -> Mention:
     if attributes is None:
         if len(_MENTION_ATTRIBUTES) > 100_000:
             _MENTION_ATTRIBUTES.clear()
-        attributes = _MENTION_ATTRIBUTES[key] = (strings[span.label], *split_attributes(span))
-    return Mention(span.start, span.end, span.start_char, span.end_char, *attributes)
+        kind, country, parent = split_attributes(span)
+        attributes = _MENTION_ATTRIBUTES[key] = (strings[span.label], kind, country, parent)
+    label, kind, country, parent = attributes
+    return Mention(span.start, span.end, span.start_char, span.end_char, label, kind, country, parent)
+
+
+# bisect.bisect_right and bisect.bisect_left over lists of ints, written out: compiled, they
+# index the list natively instead of calling into the bisect module through the object protocol.
+
+def bisect_right(values: List[int], x: int) -> int:
+    """``bisect.bisect_right(values, x)``."""
+    lo, hi = 0, len(values)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if x < values[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def bisect_left(values: List[int], x: int) -> int:
+    """``bisect.bisect_left(values, x)``."""
+    lo, hi = 0, len(values)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if values[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def sentence_at(sent_starts: List[int], char: int) -> int:
+    """The index of the sentence holding character ``char``."""
+    return max(0, bisect_right(sent_starts, char) - 1)
 
 
 class Context:
@@ -469,57 +544,78 @@ class Context:
         self.doc = doc
         self.lex = lex
         # Doc.text is rebuilt from the tokens at every access: read it once
-        self.text_of = doc_text(doc)
+        text: str = doc_text(doc)
+        self.text_of = text
         self.comparison_cues: Dict[int, Optional[int]] = {}  # time start -> comparison_cue
         self._possible: Dict[Guarded, bool] = {}  # see may_match
+        self._lowered: Optional[str] = None  # the text lower-cased, see may_match
         # token attributes in one C call, not one Token object per token
-        columns = doc.to_array([LOWER, IDX, LENGTH, SENT_START])
-        hashes, token_starts, lengths = columns[:, :3].T.tolist()
+        hashes: List[int]
+        token_starts: List[int]
+        lengths: List[int]
+        flags: List[int]
+        hashes, token_starts, lengths, flags = doc.to_array([LOWER, IDX, LENGTH, SENT_START]).T.tolist()
         self.words = lowercase_words(doc, hashes)
         self.token_starts = token_starts
-        self.token_ends = token_ends = list(map(operator.add, token_starts, lengths))
+        token_ends: List[int] = []
+        for k in range(len(token_starts)):
+            token_ends.append(token_starts[k] + lengths[k])
+        self.token_ends = token_ends
         strings = doc.vocab.strings
-        self.places = [mention(span, strings) for span in spans_with(doc, places_key)]
-        self.actors = [mention(span, strings) for span in spans_with(doc, actors_key)]
+        self.places: List[Mention] = [mention(span, strings) for span in spans_with(doc, places_key)]
+        self.actors: List[Mention] = [mention(span, strings) for span in spans_with(doc, actors_key)]
         # token -> actor, so look-ups stay constant-time in long, dense documents
-        self.actor_of_token: Dict[int, Mention] = {}
+        actor_of_token: Dict[int, Mention] = {}
         for a in self.actors:
             for i in range(a.start, a.end):
-                self.actor_of_token.setdefault(i, a)
-        self.about_isis = any(a.label in ISIS_NAMES for a in self.actors) or not ISIS_WORDS.isdisjoint(self.words)
+                if i not in actor_of_token:
+                    actor_of_token[i] = a
+        self.actor_of_token = actor_of_token
+        about_isis = False
+        for a in self.actors:
+            if a.label in ISIS_NAMES:
+                about_isis = True
+                break
+        self.about_isis = about_isis or not ISIS_WORDS.isdisjoint(self.words)
         underscore = doc._  # each ``doc._`` builds an accessor object: build one
-        times = underscore.isis_times or []
+        times: List[dict] = list(underscore.isis_times or [])
         self.time_tokens: Set[int] = set()
         for t in times:
-            self.time_tokens.update(range(*self.tokens_of(t["start_char"], t["end_char"])))
-        text = self.text_of
-        breaks = [m.start() for m in rx(r"\n").finditer(text)] if "\n" in text else []
+            first_token, end_token = self.tokens_of(t["start_char"], t["end_char"])
+            for i in range(first_token, end_token):
+                self.time_tokens.add(i)
+        breaks: List[int] = []  # the offsets of the line breaks
+        at = text.find("\n")
+        while at >= 0:
+            breaks.append(at)
+            at = text.find("\n", at + 1)
         self.sentences: List[Sentence] = []
-        for i, (start, end) in enumerate(sentence_bounds(doc, columns[:, 3])):
+        sent_starts: List[int] = []
+        index = 0
+        for start, end in sentence_bounds(doc, flags):
             start_char, end_char = token_starts[start], token_ends[end - 1]
-            para = bisect.bisect_right(breaks, start_char) if breaks else 0
-            self.sentences.append(Sentence(i, start, end, start_char, end_char, para, text[start_char:end_char]))
-        sent_starts = [s.start_char for s in self.sentences]
-
-        def sent_of(char: int) -> int:
-            return max(0, bisect.bisect_right(sent_starts, char) - 1)
-
+            para = bisect_right(breaks, start_char) if breaks else 0
+            self.sentences.append(Sentence(index, start, end, start_char, end_char, para, text[start_char:end_char]))
+            sent_starts.append(start_char)
+            index += 1
         for m in self.places:
-            self.sentences[sent_of(m.start_char)].places.append(m)
+            self.sentences[sentence_at(sent_starts, m.start_char)].places.append(m)
         for m in self.actors:
-            self.sentences[sent_of(m.start_char)].actors.append(m)
+            self.sentences[sentence_at(sent_starts, m.start_char)].actors.append(m)
         for t in times:
-            self.sentences[sent_of(t["start_char"])].times.append(t)
+            self.sentences[sentence_at(sent_starts, t["start_char"])].times.append(t)
         self.figures: List[Figure] = []
-        actor_of_token = self.actor_of_token
         for f in underscore.isis_figures or []:
-            start, end = self.tokens_of(f["num_start"], f["end_char"])
+            data: dict = f
+            num_start: int = data["num_start"]
+            figure_end: int = data["end_char"]
+            start, end = self.tokens_of(num_start, figure_end)
             if start >= end:
                 continue
             if start in actor_of_token:
                 continue  # "Kurdistan 24": part of a name
-            fig = Figure(f, start, end, sent_of(f["num_start"]))
-            fig.qstart = self.tokens_of(f["start_char"], f["end_char"])[0]
+            fig = Figure(data, start, end, sentence_at(sent_starts, num_start))
+            fig.qstart = self.tokens_of(data["start_char"], figure_end)[0]
             self.sentences[fig.sent].figures.append(fig)
             self.figures.append(fig)
 
@@ -527,15 +623,18 @@ class Context:
         """Whether ``pattern`` can match anywhere in the text (tested once per document)."""
         possible = self._possible.get(pattern)
         if possible is None:
-            possible = self._possible[pattern] = pattern.possible(self.text_of)
+            lowered = self._lowered
+            if lowered is None:
+                lowered = self._lowered = self.text_of.lower()  # once, for every pattern
+            possible = self._possible[pattern] = pattern.possible_in(self.text_of, lowered)
         return possible
 
     def tokens_of(self, start_char: int, end_char: int) -> Tuple[int, int]:
         """The tokens covering a character span (as ``char_span(..., "expand")``)."""
-        start = bisect.bisect_right(self.token_starts, start_char) - 1
+        start = bisect_right(self.token_starts, start_char) - 1
         if start < 0 or self.token_ends[start] <= start_char:
             start += 1
-        end = bisect.bisect_left(self.token_starts, end_char)
+        end = bisect_left(self.token_starts, end_char)
         return max(start, 0), end
 
     def actor_at(self, i: int) -> Optional[Mention]:
@@ -572,8 +671,9 @@ def scan_noun(ctx: Context, fig: Figure, sent: Sentence) -> None:
             i = actor.end
             continue
         cls, n = lex.lookup(lex.noun_class, words, i)
-        ev, _ = lex.lookup(lex.event_class, words, i)
-        if cls is not None and not (ev is not None and cls in ("casualty",) and head is not None):
+        # (the event entry at i is looked up only where it decides something)
+        if cls is not None and not (cls == "casualty" and head is not None
+                                    and lex.lookup(lex.event_class, words, i)[0] is not None):
             if head in ("security", "troop") and cls == "isis_member":
                 pass  # "SDF fighters" stay security forces
             else:
@@ -594,6 +694,7 @@ def scan_noun(ctx: Context, fig: Figure, sent: Sentence) -> None:
         if w in lex.modifiers or w in ("-", "–", "'s", "’s"):
             i += 1
             continue
+        ev, _ = lex.lookup(lex.event_class, words, i)
         if ev is not None or w in STOP_NOUN_SCAN or w in AUX or not w[:1].isalnum():
             break
         if w in CLAUSE_BREAKS:
@@ -832,25 +933,31 @@ def decide_event(ctx: Context, sent: Sentence, k: int, fig: Figure, ante: Option
     """Set what happened to the counted thing, strongest cue first (docs/rules.md, section 3)."""
     right = right_event(ctx, fig, sent, figure_starts)
     left = left_event(ctx, fig, sent)
-    ev = None
-    for candidate in (
-        right if right and right[3] else None,
-        left if left and left[3] else None,
-        linked_event(ctx, sent, k, figure_starts),
-        right,
-        left,
-    ):
-        if candidate is not None:
-            ev = candidate[:3]
-            break
+    # the first of: a strong right, a strong left, a linked (looked for only when neither
+    # strong one is there: it changes nothing), any right, any left
+    ev: Optional[Tuple[str, int, int]] = None
+    if right is not None and right[3]:
+        ev = (right[0], right[1], right[2])
+    elif left is not None and left[3]:
+        ev = (left[0], left[1], left[2])
+    else:
+        linked = linked_event(ctx, sent, k, figure_starts)
+        if linked is not None:
+            ev = (linked[0], linked[1], linked[2])
+        elif right is not None:
+            ev = (right[0], right[1], right[2])
+        elif left is not None:
+            ev = (left[0], left[1], left[2])
     if ev is None and ante is not None and ante.event and fig.anaphoric and ante.sent == fig.sent:
-        ev = (ante.event, *(ante.event_span or (fig.start, fig.start)))
+        span = ante.event_span or (fig.start, fig.start)
+        ev = (ante.event, span[0], span[1])
     if ev is None or ev[0] in ("deployed",) and fig.noun not in ("troop",):
         ev = context_event(ctx, fig, sent) or ev
     if ev is not None:
         fig.event, fig.event_span = ev[0], (ev[1], ev[2])
-    follows = ctx.words[fig.end : fig.end + 2]
-    if follows in (["of", "them"], ["of", "whom"]):
+    words = ctx.words
+    after = fig.end
+    if after + 2 <= len(words) and words[after] == "of" and words[after + 1] in ("them", "whom"):
         total = ante if ante is not None else (sent.figures[k - 1] if k > 0 else None)
         if total is not None and total.event and not (right and right[3]):
             # "35 people ..., 25 of them children": a subset shares what happened to its total
@@ -982,7 +1089,7 @@ def linked_event(ctx: Context, sent: Sentence, k: int, figure_starts: Set[int]) 
 # ---------------------------------------------------------------------------
 # 4: place, period and source
 
-def place_names(mentions: Sequence[Mention]) -> List[str]:
+def place_names(mentions: List[Mention]) -> List[str]:
     """Canonical names, most specific first: a country goes when a place inside it is named."""
     names = []
     for m in mentions:
@@ -1215,12 +1322,48 @@ RELEASED_BEFORE = Guarded(regex.compile(
      "briefing"])
 
 
+def report_verb_before(before: str) -> bool:
+    """``REPORT_VERB_BEFORE.search(before)`` found something.
+
+    In ASCII text a match ends with white space, and its verb ends one of the last
+    three words (split at white space): the verb, "late"/"early", "on"."""
+    if before.isascii():
+        if not before[-1:].isspace():
+            return False
+        found = False
+        for chunk in before.split()[-3:]:
+            k = len(chunk)
+            while k > 0 and (chunk[k - 1].isalnum() or chunk[k - 1] == "_"):
+                k -= 1
+            if chunk[k:] in REPORT_VERB_WORDS:  # the word the chunk ends with
+                found = True
+                break
+        if not found:
+            return False
+    return REPORT_VERB_BEFORE.search(before) is not None
+
+
+DEADLINE_BEFORE = regex.compile(r"\b(?:by|until|before)\s+(?:the\s+end\s+of\s+)?$", regex.IGNORECASE)
+
+
+def deadline_before(before: str) -> bool:
+    """``DEADLINE_BEFORE.search(before)`` found something ("by", "until the end of");
+    in ASCII text a match ends with white space and holds one of its words."""
+    if before.isascii():
+        if not before[-1:].isspace():
+            return False
+        low = before.lower()
+        if "by" not in low and "until" not in low and "before" not in low:
+            return False
+    return DEADLINE_BEFORE.search(before) is not None
+
+
 def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
     """"said on Thursday", "released on Tuesday": the day of the report, not of the count."""
     before = ctx.text_of[max(sent.start_char, t["start_char"] - 40) : t["start_char"]]
     after = ctx.text_of[t["end_char"] : t["end_char"] + 14]
     if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and (
-            REPORT_VERB_BEFORE.search(before) or REPORT_VERBS.match(after.lstrip())):
+            report_verb_before(before) or REPORT_VERBS.match(after.lstrip())):
         return True
     if sent.index <= 3 or t["start_char"] - sent.start_char < 60:
         dateline = dateline_of(sent)
@@ -1228,9 +1371,14 @@ def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
             return True  # "WASHINGTON, July 21 (Wire) -": the day of the story
     if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and RELEASED_BEFORE.search(before):
         return True
-    if rx(r"\b(?:by|until|before)\s+(?:the\s+end\s+of\s+)?$", regex.IGNORECASE).search(before):
+    if deadline_before(before):
         return True
     return False
+
+
+YEAR_AS_NAME = regex.compile(r"\s*(?:[A-Z][\w.-]*\s+)?(?:airstrike|strike|attack|offensive|law|election|report|census|"
+                            r"agreement|deal|resolution)")
+A_BEFORE_YEAR = regex.compile(r"(?:^|\W)an?\s$", regex.IGNORECASE)
 
 
 def period_times(ctx: Context, sent: Sentence) -> List[dict]:
@@ -1240,9 +1388,9 @@ def period_times(ctx: Context, sent: Sentence) -> List[dict]:
             continue
         before = ctx.text_of[max(0, t["start_char"] - 3) : t["start_char"]]
         after = ctx.text_of[t["end_char"] : t["end_char"] + 14]
-        if t["kind"] == "year" and rx(r"\s*(?:[A-Z][\w.-]*\s+)?(?:airstrike|strike|attack|offensive|law|election|report|census|agreement|deal|resolution)").match(after):
+        if t["kind"] == "year" and YEAR_AS_NAME.match(after):
             continue  # "a 2020 US airstrike": a year used as a name
-        if t["kind"] == "year" and rx(r"(?:^|\W)an?\s$", regex.IGNORECASE).search(before):
+        if t["kind"] == "year" and A_BEFORE_YEAR.search(before):
             continue  # "a 2020 airstrike"
         out.append(t)
     return out
@@ -1345,6 +1493,36 @@ OWN_STATEMENT = Guarded(regex.compile(r"(?:’s|'s)?\s+(?:statement|release|pres
                         ["statement", "release", "report", "summary", "update"])
 
 
+# Patterns of attribution_in and named_party, compiled once (not looked up at every call).
+AFTER_ACCORDING_TO = regex.compile(r"\s*(?:the\s+|a\s+)?(?:[\w-]+\s+)?|\s*(?:[\w-]+\s+){1,3}"
+                                   r"(?:released|published|issued|compiled|provided|collected)\s+by\s+(?:the\s+)?")
+POSSESSIVE_GAP = regex.compile(r"(?:’s|'s)\s+$")
+ACCORDING_TO_NAMED = regex.compile(r"\s+(?:the\s+)?((?:[\w’'.-]+\s+){0,3}(?:officials|authorities|sources|media|officers|residents|activists|monitors|groups|statement|report|release|note|data|figures|military|summary|tally|count|estimates?|statistics|ministry|command|spokes\w+))\b", regex.IGNORECASE)
+ACCORDING_TO_NAME = regex.compile(r"\s+(?:the\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})")
+IN_THE_BEFORE = regex.compile(r"\b(?:in|from|to)\s+(?:the|a|an)\s+$")
+IN_THE = regex.compile(r"\b(?:in|from)\s+(?:the|a|an|its)\s+")
+ISIS_STATEMENT_AFTER = regex.compile(r"\s*(?:said|announced|claimed\s+in\s+a\s+statement)")
+APPOSITIVE = regex.compile(r"[^,]{0,40},\s*")
+BODY_SPOKESMAN_BEFORE = regex.compile(r"\b(?:ministry|command|agency|office|spokes\w+)\s+(?:[A-Z][\w’'-]*\s+){0,3}$")
+BODY_SPOKESMAN_WORDS = ("ministry", "command", "agency", "office", "spokes")  # its literals (case-sensitive)
+
+
+def body_spokesman_before(head: str, near: int) -> bool:
+    """``BODY_SPOKESMAN_BEFORE.search(head, near)`` found something; a match holds one of
+    its literals, after ``near``."""
+    stretch = head[near:]
+    for word in BODY_SPOKESMAN_WORDS:
+        if word in stretch:
+            return BODY_SPOKESMAN_BEFORE.search(head, near) is not None
+    return False
+
+
+HEADLINE_SOURCE = regex.compile(r":\s*([A-Z][\w-]+)\s*$")
+GENERIC_SPEAKER = regex.compile(r"(?:^|\s)spokes(?:man|woman|person)$|^(?:an?\s+|the\s+)?(?:official|officer|source|commander)$|"
+                                r"(?:data|figures|statistics|records|tally|count)$")
+LEADING_ARTICLE = regex.compile(r"^(?:the|an?)\s+", regex.IGNORECASE)
+
+
 def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
     """The asserting party of a sentence: "X said", "according to X", "X's statement"."""
     text = sent.text
@@ -1357,29 +1535,27 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
         after_char = base + m.end()
         for a in sent.actors:
             # "according to the SDF", "according to CENTCOM's figures"; not "according to the ministry, ISIS ..."
-            if a.start_char >= after_char and rx(r"\s*(?:the\s+|a\s+)?(?:[\w-]+\s+)?|\s*(?:[\w-]+\s+){1,3}"
-                                                 r"(?:released|published|issued|compiled|provided|collected)\s+by\s+(?:the\s+)?"
-                                                 ).fullmatch(ctx.text_of[after_char : a.start_char]):
+            if a.start_char >= after_char and AFTER_ACCORDING_TO.fullmatch(ctx.text_of[after_char : a.start_char]):
                 owned = [b for b in sent.actors if b.start_char > a.end_char and
-                         rx(r"(?:’s|'s)\s+$").match(ctx.text_of[a.end_char : b.start_char])]
+                         POSSESSIVE_GAP.match(ctx.text_of[a.end_char : b.start_char])]
                 return (owned[0] if owned else a).label  # "the Kurdistan Region's Ministry of Peshmerga"
-        named = rx(r"\s+(?:the\s+)?((?:[\w’'.-]+\s+){0,3}(?:officials|authorities|sources|media|officers|residents|activists|monitors|groups|statement|report|release|note|data|figures|military|summary|tally|count|estimates?|statistics|ministry|command|spokes\w+))\b", regex.IGNORECASE).match(text[m.end() :])
+        named = ACCORDING_TO_NAMED.match(text[m.end() :])
         if named:
             return named_party(named.group(1))
-        named = rx(r"\s+(?:the\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})").match(text[m.end() :])
+        named = ACCORDING_TO_NAME.match(text[m.end() :])
         if named:
             return named_party(named.group(1))
     for a in sent.actors:
         follows = text[a.end_char - base : a.end_char - base + 30]
         ahead = text[max(0, a.start_char - base - 12) : a.start_char - base]
         if OWN_STATEMENT.match(follows) \
-                and rx(r"\b(?:in|from|to)\s+(?:the|a|an)\s+$").search(ahead) and a.label not in ISIS_NAMES \
-                and rx(r"\b(?:in|from)\s+(?:the|a|an|its)\s+").search(text):
+                and IN_THE_BEFORE.search(ahead) and a.label not in ISIS_NAMES \
+                and IN_THE.search(text):
             return a.label
     if verbs:
         # ISIS is a source only where a statement is its own ("ISIS said", "according to Amaq")
         actors = [a for a in sent.actors if a.label not in ISIS_NAMES
-                  or rx(r"\s*(?:said|announced|claimed\s+in\s+a\s+statement)").match(text, a.end_char - base)]
+                  or ISIS_STATEMENT_AFTER.match(text, a.end_char - base)]
         for v in verbs:
             vchar = base + v.start()
             head = text[: v.start()]
@@ -1391,7 +1567,8 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
             # ("Kurilla, commander of CENTCOM, said"); "said X": the one right after
             before = [a for a in actors if a.end_char <= vchar and (
                 vchar - a.end_char <= 25 and "," not in text[a.end_char - base : v.start()]
-                or rx(r"[^,]{0,40},\s*").fullmatch(text[a.end_char - base : v.start()]))]
+                or "," in text[a.end_char - base : v.start()]  # the appositive's comma
+                and APPOSITIVE.fullmatch(text[a.end_char - base : v.start()]))]
             after = [a for a in actors if a.start_char >= base + v.end() and a.start_char - (base + v.end()) <= 60]
             # "..., said Gen. Kurilla, commander of CENTCOM": inversion follows a comma or a quote
             inverted = v.group(0) in SPEECH_VERBS and head.rstrip(REGEX_WHITESPACE)[-1:] in (",", '"', "”", "’")
@@ -1402,16 +1579,16 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
             subject = named_subject(head, near)
             if subject:
                 return named_party(subject.group(1))
-            if rx(r"\b(?:ministry|command|agency|office|spokes\w+)\s+(?:[A-Z][\w’'-]*\s+){0,3}$").search(head, near):
+            if body_spokesman_before(head, near):
                 return "__previous__"  # "ministry spokesman Karwan Hassan told Rudaw"
     if DOCUMENT_SAYS.search(text):
         return "__previous__"
-    headline = rx(r":\s*([A-Z][\w-]+)\s*$").search(text.strip()) if ":" in text else None
+    headline = HEADLINE_SOURCE.search(text.strip()) if ":" in text else None
     if headline:
         for a in sent.actors:
             if a.label == headline.group(1) or ctx.text_of[a.start_char : a.end_char] == headline.group(1):
                 owned = [b for b in sent.actors if b.start_char > a.end_char and
-                         rx(r"(?:’s|'s)\s+$").match(ctx.text_of[a.end_char : b.start_char])]
+                         POSSESSIVE_GAP.match(ctx.text_of[a.end_char : b.start_char])]
                 return (owned[0] if owned else a).label  # "the Kurdistan Region's Ministry of Peshmerga"
     return None
 
@@ -1426,7 +1603,7 @@ KNOWN_AS = Guarded(regex.compile(r"\b(?:(?:formally|officially|also|better|forme
 def known_as(ctx: Context) -> Dict[str, str]:
     """"the Coalition ..., formally known as CJTF-OIR": in this text one name stands for the other."""
     out: Dict[str, str] = {}
-    for m in KNOWN_AS.finditer(ctx.text_of):
+    for m in (KNOWN_AS.pattern.finditer(ctx.text_of) if ctx.may_match(KNOWN_AS) else []):
         before = [a for a in ctx.actors if a.end_char <= m.start() and m.start() - a.end_char <= 120 and a.label not in ISIS_NAMES]
         after = [a for a in ctx.actors if a.start_char >= m.end() and a.start_char - m.end() <= 80]
         if before and after and before[-1].label != after[0].label:
@@ -1506,10 +1683,9 @@ def named_party(name: str) -> Optional[str]:
     name = " ".join(name.split()).strip(" ,.")
     low = name.lower()
     if GENERIC_SOURCES.match(low) or low.startswith(("the report", "the statement", "a statement", "the release")) \
-            or rx(r"(?:^|\s)spokes(?:man|woman|person)$|^(?:an?\s+|the\s+)?(?:official|officer|source|commander)$|"
-                  r"(?:data|figures|statistics|records|tally|count)$").search(low):
+            or GENERIC_SPEAKER.search(low):
         return "__previous__"  # the party last named, else the document's main source
-    name = rx(r"^(?:the|an?)\s+", regex.IGNORECASE).sub("", name)  # "a security source" -> "security source"
+    name = LEADING_ARTICLE.sub("", name)  # "a security source" -> "security source"
     if not name:
         return None
     return name

@@ -15,23 +15,25 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import itertools
 import re
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .component import Component, char_spans
+from .component import Component
 from .extensions import doc_published, doc_text, set_doc_attribute
 from .patterns import (
     BranchDispatch,
+    anchored_dispatch_matches,
     anchored_matches,
-    anchored_matches_at,
     is_word_char,
+    labelled_char_spans,
     plain_lower,
     rx,
+    word_shape,
+    word_shapes,
     word_trie,
 )
 
@@ -116,6 +118,7 @@ TIME_MATCHER = BranchDispatch(
     [(f"k{i}", p) for i, (_, p) in enumerate(PATTERNS)], regex.IGNORECASE, ascii_in_re=True
 )
 KIND_OF_PATTERN = {compiled: KIND_OF[name] for compiled, name in TIME_MATCHER.name_of.items()}
+KIND_OF_PATTERN_ID = {id(compiled): kind for compiled, kind in KIND_OF_PATTERN.items()}
 # The strings ANCHOR_WORDS matches, spelled out (see the test in ``time_matches``).
 ANCHOR_WORD_LIST = frozenset(
     "jan jan. january feb feb. february mar mar. march apr apr. april may jun jun. june jul jul. july "
@@ -129,6 +132,8 @@ ANCHOR_WORD_LIST = frozenset(
 # the words as a trie. "1st" is read as the digit run "1"; ``ORDINAL_STARTER_AT`` tells
 # whether it is a starter word. The lookahead first lets ``re`` skip the characters that
 # begin nothing; an ASCII text is scanned as bytes, which ``re`` does quicker, alike.
+# ``anchor_and_starter_starts`` reads the same by a compiled walk over the text, faster
+# still; the scan stays as its definition (tests/test_fast_paths.py compares the two).
 ORDINAL_STARTERS = frozenset(["1st", "2nd", "3rd", "4th"])
 _SCANNED_WORDS = ANCHOR_WORD_LIST | (TIME_STARTERS - ORDINAL_STARTERS)
 _SCAN = (
@@ -147,7 +152,7 @@ SCANNED_WORD_ROLES = {
 }
 
 
-def time_matches(text: str) -> Iterator["regex.Match"]:
+def time_matches(text: str) -> List["regex.Match"]:
     """The time expressions (matches of the ``PATTERNS`` alternation), tried only near a
     digit, month, weekday or time word (see ``anchored_matches``).
 
@@ -167,34 +172,93 @@ def time_matches(text: str) -> Iterator["regex.Match"]:
     """
     low = plain_lower(text)
     if low is None:  # a character the lowered scan would read differently ("İ"): the slow, sure way
-        return anchored_matches(text, TIME_MATCHER, TIME_ANCHOR_RE, TIME_STARTERS, reach=64)
-    subject: Any  # str or bytes, with the matching patterns
-    scan: "re.Pattern"
-    ordinal_at: "re.Pattern"
-    if text.isascii():
-        subject, scan, ordinal_at = low.encode("ascii"), ANCHORS_AND_STARTERS_SCAN_BYTES, ORDINAL_STARTER_AT_BYTES
-    else:
-        subject, scan, ordinal_at = low, ANCHORS_AND_STARTERS_SCAN, ORDINAL_STARTER_AT
-    anchor_starts: List[int] = []
-    starter_starts: List[int] = []
-    for m in scan.finditer(subject):
-        at = m.start()
-        word = m.group(1)
-        if word is None:  # digits
-            anchor_starts.append(at)
-            if ordinal_at.match(subject, at):
-                starter_starts.append(at)
+        return list(anchored_matches(text, TIME_MATCHER, TIME_ANCHOR_RE, TIME_STARTERS, reach=64))
+    anchor_starts, starter_starts = anchor_and_starter_starts(low)
+    return anchored_dispatch_matches(text, TIME_MATCHER, anchor_starts, starter_starts, TIME_STARTERS, 64)
+
+
+# The longest word ANCHORS_AND_STARTERS_SCAN reads ("jan." is read as "jan": see below).
+_LONGEST_SCANNED_WORD = max(len(word) for word in _SCANNED_WORDS)
+# a scanned word (without the dot of "jan.") -> (is an anchor, is a starter)
+SCANNED_WORD_ROLES_STR: Dict[str, Tuple[bool, bool]] = {word: roles for word, roles in SCANNED_WORD_ROLES.items() if isinstance(word, str)}
+
+
+# the shapes of the words (not "jan."): the walk below looks a word up only if it has one
+SCANNED_WORD_SHAPES = word_shapes(SCANNED_WORD_ROLES_STR)
+
+
+def anchor_and_starter_starts(low: str) -> Tuple[List[int], List[int]]:
+    """Where the matches of ``ANCHORS_AND_STARTERS_SCAN`` in ``low`` (a ``plain_lower``
+    text) start: the anchors' starts, and the starter words' (with "1st"...).
+
+    The scan, run by ``re``, costs about 0.15 us a character; this walk over the word
+    characters (``re``'s ``\\w``: ASCII letters, digits, "_", and what ``str.isalnum`` takes)
+    reads the same: a scanned word is a whole run of word characters (the scan has ``\\b``
+    on both sides; "jan." matches only where "jan" does), a digit run may lie anywhere.
+
+    >>> anchor_and_starter_starts("since the 3rd of may, 2024 days")
+    ([0, 10, 17, 22, 27], [0, 6, 10])
+    """
+    anchors: List[int] = []
+    starters: List[int] = []
+    # module globals, read once: compiled code looks each up in the module's dict
+    roles_of = SCANNED_WORD_ROLES_STR
+    shapes = SCANNED_WORD_SHAPES
+    longest = _LONGEST_SCANNED_WORD
+    ordinals = ORDINAL_STARTERS
+    size = len(low)
+    i = 0
+    while i < size:
+        code = ord(low[i])
+        if not _is_word_code(low, i, code):
+            i += 1
             continue
-        anchor, starter = SCANNED_WORD_ROLES[word]
-        if anchor:
-            anchor_starts.append(at)
-        if starter:
-            starter_starts.append(at)
-    return anchored_matches_at(text, TIME_MATCHER, anchor_starts, starter_starts, TIME_STARTERS, reach=64)
+        start = i
+        has_digit = False
+        while True:  # to the end of the run of word characters
+            if 48 <= code <= 57:
+                has_digit = True
+            i += 1
+            if i >= size:
+                break
+            code = ord(low[i])
+            if not _is_word_code(low, i, code):
+                break
+        if has_digit:  # no scanned word holds a digit: the digit runs are the anchors
+            j = start
+            while j < i:
+                code = ord(low[j])
+                if 48 <= code <= 57:
+                    anchors.append(j)
+                    if j == start and i - start == 3 and low[start:i] in ordinals:
+                        starters.append(j)
+                    j += 1
+                    while j < i and 48 <= ord(low[j]) <= 57:
+                        j += 1
+                else:
+                    j += 1
+        elif 2 <= i - start <= longest:
+            first, last = ord(low[start]), ord(low[i - 1])
+            if 97 <= first <= 122 and 97 <= last <= 122 and shapes[word_shape(first, last, i - start)]:
+                roles = roles_of.get(low[start:i])
+                if roles is not None:
+                    if roles[0]:
+                        anchors.append(start)
+                    if roles[1]:
+                        starters.append(start)
+    return anchors, starters
+
+
+def _is_word_code(low: str, i: int, code: int) -> bool:
+    """Whether ``low[i]`` (code point ``code``) is a word character to ``re`` (``\\w``)."""
+    if code < 128:
+        return 97 <= code <= 122 or 48 <= code <= 57 or code == 95 or 65 <= code <= 90
+    return low[i].isalnum()
 
 
 def kind_of(m: "regex.Match") -> str:
-    return KIND_OF_PATTERN[m.re]
+    # by the pattern's id: hashing a compiled pattern hashes its whole code, at every call
+    return KIND_OF_PATTERN_ID[id(m.re)]
 
 
 # compiled once, not looked up at every call
@@ -204,6 +268,57 @@ NON_DIGIT_RE = rx(r"\D")
 LAST_OR_THIS_RE = rx(r"\s*(?:last|this)\b", regex.IGNORECASE)
 DATELINE_DIGITS_RE = rx(r"\d{2,4}\s*$|T|\d")
 MONTH_CONTEXT_RE = rx(r"\b(in|on|since|from|until|through|by|of|during|early|late|mid|last|this|to)\s*-?\s*$")
+
+
+def is_year_word(word: str) -> bool:
+    """``YEAR_RE.fullmatch(word)``, as a bool (natively for an ASCII word).
+
+    >>> is_year_word("2024"), is_year_word("1949"), is_year_word("20245")
+    (True, False, False)
+    """
+    if not word.isascii():  # regex's \d takes other digits too
+        return YEAR_RE.fullmatch(word) is not None
+    if len(word) != 4:
+        return False
+    first, second, third, fourth = ord(word[0]), ord(word[1]), ord(word[2]), ord(word[3])
+    return 48 <= fourth <= 57 and (
+        (first == 49 and second == 57 and 53 <= third <= 57) or (first == 50 and second == 48 and 48 <= third <= 52)
+    )
+
+
+def is_day_word(word: str) -> bool:
+    """``DAY_RE.fullmatch(word)``, as a bool (natively for an ASCII word): 1-31, maybe
+    with a leading 0 below 10, maybe with "st", "nd", "rd" or "th" (in lowercase).
+
+    >>> [is_day_word(w) for w in ("5", "05", "31st", "32", "3th", "0", "1St")]
+    [True, True, True, False, True, False, False]
+    """
+    if not word.isascii():
+        return DAY_RE.fullmatch(word) is not None
+    digits = word[:-2] if word.endswith(("st", "nd", "rd", "th")) else word
+    if len(digits) == 1:
+        return "1" <= digits <= "9"
+    if len(digits) != 2 or not digits.isdigit():
+        return False
+    first, second = digits[0], digits[1]
+    if first == "1" or first == "2":
+        return True
+    if first == "3":
+        return second == "0" or second == "1"
+    return first == "0" and second != "0"
+
+
+def day_digits(word: str) -> str:
+    """``NON_DIGIT_RE.sub("", word)``: the digits of a day word ("31st" -> "31").
+
+    >>> day_digits("31st"), day_digits("0x5")
+    ('31', '05')
+    """
+    if not word.isascii():  # regex's \D leaves other digits too
+        return NON_DIGIT_RE.sub("", word)
+    if word.isdigit():
+        return word
+    return "".join([char for char in word if "0" <= char <= "9"])
 
 
 def month_number(text: str) -> Optional[int]:
@@ -268,11 +383,11 @@ class Resolver:
         rest = words[1:]
         if month is None and len(words) >= 2 and month_number(words[1]):
             day, month, rest = words[0], month_number(words[1]), words[2:]
-        elif rest and DAY_RE.fullmatch(rest[0]) and not YEAR_RE.fullmatch(rest[0]):
+        elif rest and is_day_word(rest[0]) and not is_year_word(rest[0]):
             day, rest = rest[0], rest[1:]
         if month is None:
             return None
-        if rest and YEAR_RE.fullmatch(rest[0]):
+        if rest and is_year_word(rest[0]):
             year = int(rest[0])
         elif relative and self.reference is not None:
             year = self.reference.year if (relative == "this" or month < self.reference.month) else self.reference.year - 1
@@ -281,7 +396,7 @@ class Resolver:
         if year is None:
             return None
         if day is not None:
-            d = int(NON_DIGIT_RE.sub("", day))
+            d = int(day_digits(day))
             try:
                 when = dt.date(year, month, d)
             except ValueError:
@@ -446,9 +561,14 @@ def find_dateline(text: str, matches: Optional[Sequence["regex.Match"]] = None) 
     """
     head = text[:600]
     resolver = Resolver(None)
-    found: Iterable["regex.Match"]
+    found: List["regex.Match"]
     if matches is not None:  # in order and apart, so the ends grow: stop at the first past the head
-        found = itertools.takewhile(lambda m: m.end() <= len(head), matches)
+        found = []
+        head_size = len(head)
+        for match in matches:
+            if match.end() > head_size:
+                break
+            found.append(match)
     else:
         found = time_matches(head)
     for m in found:
@@ -468,7 +588,10 @@ def headline_year(text: str) -> Optional[int]:
     >>> headline_year("Monitor: 625 killed in Syria in 2021\\n\\nThe group ..."), headline_year("No year here\\n")
     (2021, None)
     """
-    line = text.lstrip()[:200].split("\n", 1)[0]
+    start = 0  # text.lstrip()'s start, without copying the text
+    while start < len(text) and text[start].isspace():
+        start += 1
+    line = text[start : start + 200].split("\n", 1)[0]
     if len(line) > 150 or line.rstrip().endswith("."):
         return None  # a sentence of the body, not a headline
     years = {int(y) for y in YEAR_RE.findall(line)}
@@ -499,9 +622,9 @@ def tag_times(text: str, reference: Optional[dt.date],
                 continue
         resolver.position = start
         span = resolver.resolve(kind, m)
-        years = YEAR_RE.findall(surface)
-        if years:
-            resolver.context_year = int(years[-1])
+        year = last_year_in(surface)
+        if year is not None:
+            resolver.context_year = year
             resolver.context_at = end
         out.append(
             {
@@ -509,11 +632,50 @@ def tag_times(text: str, reference: Optional[dt.date],
                 "end_char": end,
                 "text": surface,
                 "kind": kind,
-                "start": span[0].isoformat() if span else None,
-                "end": span[1].isoformat() if span else None,
+                "start": iso_date(span[0]) if span else None,
+                "end": iso_date(span[1]) if span else None,
             }
         )
     return out
+
+
+def last_year_in(surface: str) -> Optional[int]:
+    """The last of ``YEAR_RE.findall(surface)``, as a number (``None``: no year).
+
+    >>> last_year_in("from 2019 to 20245"), last_year_in("June 3"), last_year_in("1949, 1950")
+    (2024, None, 1950)
+    """
+    if not surface.isascii():  # regex's \d takes other digits too
+        years = YEAR_RE.findall(surface)
+        return int(years[-1]) if years else None
+    last = -1
+    i = 0
+    size = len(surface)
+    while i + 4 <= size:  # findall's matches, leftmost and apart: 19[5-9]\d or 20[0-4]\d
+        first, second, third, fourth = ord(surface[i]), ord(surface[i + 1]), ord(surface[i + 2]), ord(surface[i + 3])
+        if 48 <= fourth <= 57 and (
+            (first == 49 and second == 57 and 53 <= third <= 57) or (first == 50 and second == 48 and 48 <= third <= 52)
+        ):
+            last = i
+            i += 4
+        else:
+            i += 1
+    return int(surface[last : last + 4]) if last >= 0 else None
+
+
+_ISO_DATES: Dict[dt.date, str] = {}
+
+
+def iso_date(day: dt.date) -> str:
+    """``day.isoformat()``, kept for the dates met before (``isoformat`` formats anew each time)."""
+    if type(day) is not dt.date:  # a subclass may write itself otherwise
+        return day.isoformat()
+    known = _ISO_DATES.get(day)
+    if known is None:
+        if len(_ISO_DATES) >= 20_000:
+            _ISO_DATES.clear()
+        known = _ISO_DATES[day] = day.isoformat()
+    return known
 
 
 # month names that are words as often ("may", "march")
@@ -547,12 +709,8 @@ class TimeTagger(Component):
         times = tag_times(text, reference, matches)
         set_doc_attribute(doc, "reference_date", reference.isoformat() if reference else None)
         set_doc_attribute(doc, "isis_times", times)
-        doc.spans[self.spans_key] = char_spans(doc, times, "start_char", _kind)
+        doc.spans[self.spans_key] = labelled_char_spans(doc, times, "start_char", "kind")
         return doc
-
-
-def _kind(time: Dict) -> str:
-    return time["kind"]
 
 
 @Language.factory("isis_times", default_config={"spans_key": "isis_times"})
