@@ -12,6 +12,7 @@ shows up here.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import regex
@@ -267,6 +268,33 @@ def test_sentence_boundaries_are_boundary_matches(text):
     assert list(sentences.boundaries(text)) == [m.span() for m in sentences.BOUNDARY.finditer(text)]
 
 
+def plain_sentence_starts(text: str) -> "list[int]":
+    """``sentence_starts`` as it was written before its loop took in ``boundaries``."""
+    starts = [0]
+    for m in sentences.BOUNDARY.finditer(text):
+        start, end = m.span()
+        space = text[start:end]
+        if "\n" not in space:
+            head = text[max(0, start - 12) : start].rstrip("\"'”’)]")
+            word = sentences.WORD_BEFORE.search(head)
+            if word:
+                w = word.group(1).lower()
+                if w in sentences.ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
+                    continue
+            quoted = space[:1] in "\"”'’" or text[start - 1 : start] in "\"”"
+            if quoted and sentences.ATTRIBUTION_AFTER_QUOTE.match(text, end):
+                continue
+        if end > starts[-1]:
+            starts.append(end)
+    return starts
+
+
+@settings(max_examples=600, deadline=None)
+@given(texts(SENTENCE_PIECES + " Mr. J. e.g. Lt. SOHR Ortiz Raids said told 3.5 .\" ?\" !” Ünal Ω"))
+def test_sentence_starts_are_the_plain_splitters(text):
+    assert sentences.sentence_starts(text) == plain_sentence_starts(text)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.integers(min_value=-5, max_value=40), max_size=30), st.integers(min_value=-8, max_value=45))
 def test_rule_layer_bisection_is_the_bisect_modules(values, x):
@@ -275,3 +303,33 @@ def test_rule_layer_bisection_is_the_bisect_modules(values, x):
     values.sort()
     assert rules.bisect_right(values, x) == bisect.bisect_right(values, x)
     assert rules.bisect_left(values, x) == bisect.bisect_left(values, x)
+
+
+# ---------------------------------------------------------------------------
+# places inside actors' names: the range test against the token set
+
+SPAN_BOUNDS = st.tuples(st.integers(0, 12), st.integers(0, 4)).map(lambda t: (t[0], min(12, t[0] + t[1])))
+
+
+@functools.lru_cache(maxsize=None)
+def _place_tagger():
+    import spacy
+
+    nlp = spacy.blank("en")
+    return nlp, nlp.add_pipe("isis_places")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SPAN_BOUNDS, max_size=6), st.lists(SPAN_BOUNDS.filter(lambda b: b[0] < b[1]), max_size=6))
+def test_place_matches_in_actors_by_ranges_are_by_tokens(actor_bounds, match_bounds):
+    from spacy.tokens import Span
+
+    from isisfacts.places import _overlaps_any
+
+    nlp, places = _place_tagger()
+    doc = nlp.make_doc("one two three four five six seven eight nine ten eleven twelve")
+    doc.spans["isis_actors"] = [Span(doc, start, end, label="X") for start, end in actor_bounds]
+    in_actors = places.actor_tokens(doc)
+    ranges = places.actor_ranges(doc)
+    for start, end in match_bounds:
+        assert _overlaps_any(start, end, ranges) == (not in_actors.isdisjoint(range(start, end)))

@@ -13,7 +13,7 @@ extra place candidates where the gazetteer has nothing; ``doc.ents`` is only rea
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Set
+from typing import List, Optional, Sequence, Set, Tuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -72,9 +72,9 @@ class PlaceTagger(GazetteerTagger):
             spans = [s for s in spans if in_actors.isdisjoint(range(s.start, s.end))]
         elif matches:
             # the same test on the matches, so that no Span is made for a place dropped here
-            in_actors = self.actor_tokens(doc)
-            if in_actors:
-                matches = [m for m in matches if in_actors.isdisjoint(range(m[1], m[2]))]
+            actors = self.actor_ranges(doc)
+            if actors:
+                matches = [m for m in matches if not _overlaps_any(m[1], m[2], actors)]
             spans = self.make_spans(doc, matches)
         else:
             spans = []
@@ -88,6 +88,28 @@ class PlaceTagger(GazetteerTagger):
             for actor in doc.spans[self.actors_key]:
                 tokens.update(range(actor.start, actor.end))
         return tokens
+
+    def actor_ranges(self, doc: Doc) -> List[Tuple[int, int]]:
+        """``(start, end)`` of the actors' names that cover a token: ``actor_tokens`` as ranges,
+        which spares building the set of every token (the matches to test are few)."""
+        ranges: List[Tuple[int, int]] = []
+        if self.actors_key in doc.spans:
+            group = doc.spans[self.actors_key]
+            for i in range(len(group)):  # indexing spares SpanGroup.__iter__'s generator
+                actor = group[i]
+                start = actor.start
+                end = actor.end
+                if start < end:
+                    ranges.append((start, end))
+        return ranges
+
+
+def _overlaps_any(start: int, end: int, ranges: List[Tuple[int, int]]) -> bool:
+    """Whether a token of ``start:end`` (not empty) lies in one of ``ranges`` (none empty)."""
+    for range_start, range_end in ranges:
+        if range_start < end and start < range_end:
+            return True
+    return False
 
 
 @Language.factory(
