@@ -19,7 +19,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import regex
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, SpanGroup
 
 from .component import Component
 from .extensions import doc_attribute, doc_text, set_doc_attribute
@@ -699,7 +699,9 @@ class NumberTagger(Component):
         blocked = [(t["start_char"], t["end_char"]) for t in times if t["kind"] not in NOT_BLOCKING_TIMES]
         figures = find_figures(doc_text(doc), blocked)
         set_doc_attribute(doc, "isis_figures", figures)
-        doc.spans[self.spans_key] = labelled_char_spans(doc, figures, "num_start", None, "FIGURE") if figures else []
+        spans = labelled_char_spans(doc, figures, "num_start", None, "FIGURE") if figures else []
+        # a SpanGroup made here spares doc.spans' check-and-convert
+        doc.spans[self.spans_key] = SpanGroup(doc, name=self.spans_key, spans=spans)
         return doc
 
 

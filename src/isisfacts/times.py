@@ -20,7 +20,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import regex
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, SpanGroup
 
 from .component import Component
 from .extensions import doc_published, doc_text, set_doc_attribute
@@ -709,7 +709,9 @@ class TimeTagger(Component):
         times = tag_times(text, reference, matches)
         set_doc_attribute(doc, "reference_date", reference.isoformat() if reference else None)
         set_doc_attribute(doc, "isis_times", times)
-        doc.spans[self.spans_key] = labelled_char_spans(doc, times, "start_char", "kind")
+        # a SpanGroup made here spares doc.spans' check-and-convert
+        spans = labelled_char_spans(doc, times, "start_char", "kind")
+        doc.spans[self.spans_key] = SpanGroup(doc, name=self.spans_key, spans=spans)
         return doc
 
 
