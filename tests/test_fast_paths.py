@@ -275,3 +275,46 @@ def test_rule_layer_bisection_is_the_bisect_modules(values, x):
     values.sort()
     assert rules.bisect_right(values, x) == bisect.bisect_right(values, x)
     assert rules.bisect_left(values, x) == bisect.bisect_left(values, x)
+
+
+# ---------------------------------------------------------------------------
+# the rule layer's string tests standing for single patterns
+
+DATELINE_PIECES = (
+    "WASHINGTON ERBIL TAMPA NEW YORK A B AB , ,  - -- – — ( ) (Reuters) (AP) Kurdistan Region Fla. Iraq July 21 "
+    "The Security forces said . ' _ x é \u00a0 \x1c \n \t 2023"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(texts(DATELINE_PIECES), st.tuples(st.sampled_from(["", " ", "\n", "ERBIL", "TAMPA, Fla."]),
+                                                  texts(DATELINE_PIECES)).map("".join)))
+def test_dateline_walk_ends_where_the_pattern_ends(text):
+    m = rules.DATELINE.match(text)
+    assert rules.dateline_end(text) == (m.end() if m else -1)
+
+
+SHORT_PIECES = (
+    "- • * – — \u00a0 \x1c \n \t   x X 's ’s ' said announced claimed in a statement calls called says troops forces "
+    "government authorities regime sees seesaw forcesé é _1 , ; : and And their his famil families Family , "
+    "Statement report release data figures showed shows said stated mentioned indicates showing state: ISIS Amaq "
+    "SDF Al-Hol"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts(SHORT_PIECES), st.integers(min_value=0, max_value=30))
+def test_rule_string_tests_answer_as_their_patterns(text, at):
+    at = min(at, len(text))
+    assert rules.is_bullet(text) == (rules.BULLET.match(text) is not None)
+    assert rules.metonym_after(text, at) == (rules.METONYM_AFTER.match(text, at) is not None)
+    assert rules.isis_statement_after(text, at) == (rules.ISIS_STATEMENT_AFTER.match(text, at) is not None)
+    assert rules.appositive(text[:at]) == (rules.APPOSITIVE.fullmatch(text[:at]) is not None)
+    assert rules.appositive(text) == (rules.APPOSITIVE.fullmatch(text) is not None)
+    assert rules.document_says(text) == (rules.DOCUMENT_SAYS.search(text) is not None)
+    assert rules.families_after(text) == (rules.FAMILIES_AFTER.search(text) is not None)
+    stripped = text.strip()
+    if ":" in stripped:
+        fast = rules.HEADLINE_SOURCE.match(stripped, stripped.rfind(":"))
+        plain = rules.HEADLINE_SOURCE.search(stripped)
+        assert (fast and (fast.span(), fast.group(1))) == (plain and (plain.span(), plain.group(1)))

@@ -211,7 +211,9 @@ def pronoun_subject(head: str, near: int) -> bool:
         words = head[-40:].lower().split()
         if words and not words[-1].endswith(PRONOUN_ENDINGS):
             return False
-    return PRONOUN_SUBJECT.search(head, near) is not None
+    # a match spans at most five chunks of non-space ("but the task force also "):
+    # it starts at or after the sixth chunk from the end
+    return PRONOUN_SUBJECT.search(head, words_back(head, len(head), 6, near)) is not None
 
 
 def words_back(text: str, i: int, count: int, floor: int) -> int:
@@ -275,7 +277,11 @@ def leads_to_destination(before: str) -> bool:
         # ("to Raqqa, Deir ez-Zor, "); the second holds one of its verbs
         low = before.lower()
         stripped = low.rstrip()
-        if not (stripped.endswith(",") or len(stripped) < len(low) and stripped.endswith(("to", "towards", "for", "the"))):
+        if not (stripped.endswith(",") or len(stripped) < len(low) and (
+                stripped.endswith(("to", "towards", "for"))
+                # "the" ends a match only after "to", "towards", "for" and white space
+                or stripped.endswith("the") and stripped[-4:-3].isspace()
+                and stripped[:-3].rstrip().endswith(("to", "towards", "for")))):
             for verb in DESTINATION_VERBS:
                 if verb in low:
                     break
@@ -285,6 +291,13 @@ def leads_to_destination(before: str) -> bool:
 
 
 FAMILIES_AFTER = regex.compile(r"^\s*(?:and|,)\s+(?:their\s+|his\s+)?famil", regex.IGNORECASE)
+
+
+def families_after(after: str) -> bool:
+    """``FAMILIES_AFTER.search(after)`` found something; in ASCII text a match holds "famil"."""
+    if after.isascii() and "famil" not in after.lower():
+        return False
+    return FAMILIES_AFTER.search(after) is not None
 TOTAL_REFERENCE = Guarded(regex.compile(r"^\W*(?:the|this)\s+(?:figure|toll|tally|number|total|balance|death\s+toll)\b",
                                         regex.IGNORECASE), ["figure", "toll", "tally", "number", "total", "balance"])
 FOREIGN = frozenset("us u.s. american america coalition foreign international french british german "
@@ -444,7 +457,7 @@ class Sentence:
         self.places: List[Mention] = []
         self.actors: List[Mention] = []
         self.times: List[dict] = []
-        self.dateline: "Optional[regex.Match] | bool" = False  # False: not matched yet (see dateline_of)
+        self.dateline = -2  # the end of its dateline; -1: none, -2: not matched yet (see dateline_of)
 
 
 _WORD_OF_HASH: Dict[int, str] = {}  # the vocab's hash -> string, a word at a time
@@ -1010,7 +1023,7 @@ def not_a_count(ctx: Context, sent: Sentence, fig: Figure, noun: str) -> bool:
     if fig.event in ("killed", "injured") and noun in ("person", "camp_person") and MIXED_AFTER.search(after):
         fig.mixed = True  # "625 people, mostly members of the security forces"
         return True
-    if noun in ("isis_member", "security", "leader") and FAMILIES_AFTER.search(after):
+    if noun in ("isis_member", "security", "leader") and families_after(after):
         fig.mixed = True  # "5,000 fighters and their families": not a count of fighters
         return True
     words, events = ctx.words, ctx.lex.event_class
@@ -1114,6 +1127,28 @@ LOCATIVE = regex.compile(r"\b(?:in|inside|across|throughout|within|at|near|aroun
 METONYM_AFTER = regex.compile(
     r"(?:’s|'s)?\s+(?:calls|called|says|said|wants|wanted|insists|insisted|considers|sees|views|plans|"
     r"accuses|accused|announced|denies|denied|troops|forces|government|regime|authorities)\b")
+METONYM_WORDS = frozenset("calls called says said wants wanted insists insisted considers sees views plans "
+                          "accuses accused announced denies denied troops forces government regime authorities".split())
+ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def metonym_after(text: str, at: int) -> bool:
+    """``METONYM_AFTER.match(text, at)`` found something: maybe "'s", white space, then
+    one of its words, whole (none is the start of another)."""
+    n = len(text)
+    i = at + 2 if text.startswith(("’s", "'s"), at) else at
+    if i >= n or text[i] not in REGEX_SPACE_SET:
+        return False
+    while i < n and text[i] in REGEX_SPACE_SET:
+        i += 1
+    j = i
+    while j < n and text[j] in ASCII_WORD_CHARS:
+        j += 1
+    if j < n and not text[j].isascii():
+        return METONYM_AFTER.match(text, at) is not None  # \b against a non-ASCII character
+    return text[i:j] in METONYM_WORDS
+
+
 DATELINE = regex.compile(r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[\w .'-]+){0,3}\s*(?:\([^)]*\))?\s*[-–—]")
 THEATRE = frozenset(["Iraq", "Syria"])
 
@@ -1121,18 +1156,103 @@ THEATRE = frozenset(["Iraq", "Syria"])
 DATELINE_CAPS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ .'-")
 
 
-def dateline_of(sent: Sentence) -> "Optional[regex.Match]":
-    """The sentence's dateline ("WASHINGTON, July 21 (Wire) -"), matched once per sentence."""
-    if sent.dateline is False:
+def dateline_of(sent: Sentence) -> int:
+    """The end of the sentence's dateline ("WASHINGTON, July 21 (Wire) -") in its text,
+    or -1 for none; matched once per sentence."""
+    if sent.dateline == -2:
         # every dateline ends at a dash: most sentences need no match at all
         text = sent.text
-        sent.dateline = None
+        sent.dateline = -1
         if "-" in text or "–" in text or "—" in text:
             # and opens with a capital and two more capitals, dots, spaces...
             opening = text.lstrip(REGEX_WHITESPACE)[:3]
             if len(opening) == 3 and "A" <= opening[0] <= "Z" and opening[1] in DATELINE_CAPS and opening[2] in DATELINE_CAPS:
-                sent.dateline = DATELINE.match(text)
+                sent.dateline = dateline_end(text)
     return sent.dateline
+
+
+# DATELINE's classes in ASCII text: [\w .'-] of its comma groups, and its dashes
+DATELINE_GROUP_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ .'-")
+DASHES = frozenset("-–—")
+
+
+def dateline_end(text: str) -> int:
+    """``DATELINE.match(text).end()``, or -1 where it does not match.
+
+    In a sentence with commas after its dateline ("ERBIL, Kurdistan Region - Security
+    forces ..., officials said") the pattern's greedy comma groups run to the sentence's
+    end and back, at every split of the groups: up to a tenth of a millisecond. In ASCII
+    text the same backtracking is walked here, in the pattern's order, remembering
+    the (position, groups taken) states already known to fail, so each is tried once.
+    """
+    if not text.isascii():
+        m = DATELINE.match(text)
+        return m.end() if m else -1
+    n = len(text)
+    p = 0
+    while p < n and text[p] in REGEX_SPACE_SET:  # ^\s*
+        p += 1
+    if p >= n or not "A" <= text[p] <= "Z":
+        return -1
+    run_end = p + 1
+    while run_end < n and text[run_end] in DATELINE_CAPS:
+        run_end += 1
+    failed: Set[int] = set()
+    e = run_end  # [A-Z .'-]{2,}, greedy: the longest first
+    while e >= p + 3:
+        end = _dateline_groups(text, e, 0, failed)
+        if end >= 0:
+            return end
+        e -= 1
+    return -1
+
+
+def _dateline_groups(text: str, i: int, taken: int, failed: Set[int]) -> int:
+    r"""The end of DATELINE's match from ``(?:,\s*[\w .'-]+){0,3}`` at ``i``, with
+    ``taken`` groups already matched, or -1; ``failed`` holds the states known to fail."""
+    key = i * 4 + taken
+    if key in failed:
+        return -1
+    n = len(text)
+    if taken < 3 and i < n and text[i] == ",":  # one more group first (greedy)
+        spaces_end = i + 1
+        while spaces_end < n and text[spaces_end] in REGEX_SPACE_SET:
+            spaces_end += 1
+        word_start = spaces_end
+        while word_start > i:  # \s*, greedy: the most white space first
+            word_end = word_start
+            while word_end < n and text[word_end] in DATELINE_GROUP_CHARS:
+                word_end += 1
+            e = word_end
+            while e > word_start:  # [\w .'-]+, greedy
+                end = _dateline_groups(text, e, taken + 1, failed)
+                if end >= 0:
+                    return end
+                e -= 1
+            word_start -= 1
+    end = _dateline_tail(text, i)
+    if end < 0:
+        failed.add(key)
+    return end
+
+
+def _dateline_tail(text: str, i: int) -> int:
+    r"""The end of ``\s*(?:\([^)]*\))?\s*[-–—]`` matched at ``i``, or -1."""
+    n = len(text)
+    r = i
+    while r < n and text[r] in REGEX_SPACE_SET:
+        r += 1
+    if r < n and text[r] == "(":
+        close = text.find(")", r + 1)  # [^)]* stops at the first ")"
+        if close >= 0:
+            q = close + 1
+            while q < n and text[q] in REGEX_SPACE_SET:
+                q += 1
+            if q < n and text[q] in DASHES:
+                return q + 1
+    if r < n and text[r] in DASHES:
+        return r + 1
+    return -1
 
 
 def usable_places(ctx: Context, sent: Sentence) -> List[Mention]:
@@ -1142,7 +1262,7 @@ def usable_places(ctx: Context, sent: Sentence) -> List[Mention]:
         return []
     text = ctx.text_of
     dateline = dateline_of(sent)
-    dateline_end = sent.start_char + dateline.end() if dateline else -1
+    dateline_end = sent.start_char + dateline if dateline >= 0 else -1
     out = []
     for m in sent.places:
         if m.start_char < dateline_end:
@@ -1158,7 +1278,7 @@ def usable_places(ctx: Context, sent: Sentence) -> List[Mention]:
             continue  # "U.S. and partner forces": an abbreviation names a place only right after "in the"
         if text[m.end_char : m.end_char + 1] == "-" and text[m.end_char + 1 : m.end_char + 2].isalpha():
             continue  # "Iran-backed", "US-led": a modifier, not a place
-        if m.kind in ("country", "province", "city") and METONYM_AFTER.match(text, m.end_char):
+        if m.kind in ("country", "province", "city") and metonym_after(text, m.end_char):
             continue  # "a program Baghdad calls essential", "Damascus troops": the government
         out.append(m)
     return out
@@ -1367,7 +1487,7 @@ def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
         return True
     if sent.index <= 3 or t["start_char"] - sent.start_char < 60:
         dateline = dateline_of(sent)
-        if dateline and t["start_char"] < sent.start_char + dateline.end():
+        if dateline >= 0 and t["start_char"] < sent.start_char + dateline:
             return True  # "WASHINGTON, July 21 (Wire) -": the day of the story
     if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and RELEASED_BEFORE.search(before):
         return True
@@ -1503,6 +1623,20 @@ IN_THE_BEFORE = regex.compile(r"\b(?:in|from|to)\s+(?:the|a|an)\s+$")
 IN_THE = regex.compile(r"\b(?:in|from)\s+(?:the|a|an|its)\s+")
 ISIS_STATEMENT_AFTER = regex.compile(r"\s*(?:said|announced|claimed\s+in\s+a\s+statement)")
 APPOSITIVE = regex.compile(r"[^,]{0,40},\s*")
+
+
+def isis_statement_after(text: str, at: int) -> bool:
+    """``ISIS_STATEMENT_AFTER.match(text, at)`` found something: white space, then its words."""
+    i = at
+    while i < len(text) and text[i] in REGEX_SPACE_SET:
+        i += 1
+    return text.startswith(("said", "announced", "claimed"), i) and ISIS_STATEMENT_AFTER.match(text, at) is not None
+
+
+def appositive(gap: str) -> bool:
+    """``APPOSITIVE.fullmatch(gap)``: at most 40 characters, a comma (the first), white space."""
+    comma = gap.find(",")
+    return 0 <= comma <= 40 and not gap[comma + 1 :].lstrip(REGEX_WHITESPACE)
 BODY_SPOKESMAN_BEFORE = regex.compile(r"\b(?:ministry|command|agency|office|spokes\w+)\s+(?:[A-Z][\w’'-]*\s+){0,3}$")
 BODY_SPOKESMAN_WORDS = ("ministry", "command", "agency", "office", "spokes")  # its literals (case-sensitive)
 
@@ -1555,7 +1689,7 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
     if verbs:
         # ISIS is a source only where a statement is its own ("ISIS said", "according to Amaq")
         actors = [a for a in sent.actors if a.label not in ISIS_NAMES
-                  or ISIS_STATEMENT_AFTER.match(text, a.end_char - base)]
+                  or isis_statement_after(text, a.end_char - base)]
         for v in verbs:
             vchar = base + v.start()
             head = text[: v.start()]
@@ -1568,7 +1702,7 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
             before = [a for a in actors if a.end_char <= vchar and (
                 vchar - a.end_char <= 25 and "," not in text[a.end_char - base : v.start()]
                 or "," in text[a.end_char - base : v.start()]  # the appositive's comma
-                and APPOSITIVE.fullmatch(text[a.end_char - base : v.start()]))]
+                and appositive(text[a.end_char - base : v.start()]))]
             after = [a for a in actors if a.start_char >= base + v.end() and a.start_char - (base + v.end()) <= 60]
             # "..., said Gen. Kurilla, commander of CENTCOM": inversion follows a comma or a quote
             inverted = v.group(0) in SPEECH_VERBS and head.rstrip(REGEX_WHITESPACE)[-1:] in (",", '"', "”", "’")
@@ -1581,9 +1715,11 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
                 return named_party(subject.group(1))
             if body_spokesman_before(head, near):
                 return "__previous__"  # "ministry spokesman Karwan Hassan told Rudaw"
-    if DOCUMENT_SAYS.search(text):
+    if document_says(text):
         return "__previous__"
-    headline = HEADLINE_SOURCE.search(text.strip()) if ":" in text else None
+    # the match's colon is the last one (none of the characters after it is one)
+    stripped = text.strip()
+    headline = HEADLINE_SOURCE.match(stripped, stripped.rfind(":")) if ":" in stripped else None
     if headline:
         for a in sent.actors:
             if a.label == headline.group(1) or ctx.text_of[a.start_char : a.end_char] == headline.group(1):
@@ -1596,6 +1732,21 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
 DOCUMENT_SAYS = Guarded(regex.compile(r"(?:statement|report|release|data|figures)\s+(?:\w+\s+){0,2}"
                                       r"(?:showed|shows|said|says|states|stated|mentioned|indicates)", regex.IGNORECASE),
                         ["statement", "report", "release", "data", "figures"])
+DOCUMENT_SAYS_VERBS = ("show", "said", "says", "state", "mentioned", "indicates")  # in each of its verbs
+
+
+def document_says(text: str) -> bool:
+    """``DOCUMENT_SAYS.search(text)`` found something; a match holds one of its verbs."""
+    if text.isascii():
+        low = text.lower()
+        for verb in DOCUMENT_SAYS_VERBS:
+            if verb in low:
+                break
+        else:
+            return False
+    return DOCUMENT_SAYS.search(text) is not None
+
+
 KNOWN_AS = Guarded(regex.compile(r"\b(?:(?:formally|officially|also|better|formerly)\s+known\s+as|"
                                  r"known\s+(?:formally|officially)\s+as)\b", regex.IGNORECASE), ["known"])
 
@@ -1752,6 +1903,16 @@ def introduces_list(text: str) -> bool:
 
 
 BULLET = regex.compile(r"^\s*[-•*–—]\s+")
+BULLETS = frozenset("-•*–—")
+
+
+def is_bullet(text: str) -> bool:
+    """``BULLET.match(text)`` found something: white space, a bullet, white space."""
+    i = 0
+    n = len(text)
+    while i < n and text[i] in REGEX_SPACE_SET:
+        i += 1
+    return i + 1 < n and text[i] in BULLETS and text[i + 1] in REGEX_SPACE_SET
 
 
 def break_down_total(ctx: Context, sent: Sentence, previous: Sentence,
@@ -1848,10 +2009,10 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
             classify(ctx, sent, prev_person)
             if previous_sentence is not None and TOTAL_REFERENCE.search(sentence_text):
                 claims = break_down_total(ctx, sent, previous_sentence, claims)
-            elif BULLET.match(sentence_text) and total_sentence is not None:
+            elif is_bullet(sentence_text) and total_sentence is not None:
                 # "... has risen to 174. They are distributed as follows: - 112 soldiers - 28 civilians"
                 claims = break_down_total(ctx, sent, total_sentence, claims, single=True)
-            if not BULLET.match(sentence_text):
+            if not is_bullet(sentence_text):
                 total_sentence = sent
         # sources: sentence attribution, else the running one while the chain holds
         if attributed:
