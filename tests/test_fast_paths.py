@@ -318,3 +318,29 @@ def test_rule_string_tests_answer_as_their_patterns(text, at):
         fast = rules.HEADLINE_SOURCE.match(stripped, stripped.rfind(":"))
         plain = rules.HEADLINE_SOURCE.search(stripped)
         assert (fast and (fast.span(), fast.group(1))) == (plain and (plain.span(), plain.group(1)))
+
+
+# ---------------------------------------------------------------------------
+# the rule layer's words: sliced from the lower-cased text, not looked up by LOWER
+
+WORD_PIECES = "ISIS Said ΑΣ Σ ΟΔΟΣ. İstanbul ǅ ß K ſ \u212a é É Ünal 30 U.S. al-Hol , . ' ’s \n \xa0 x"
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts(WORD_PIECES), st.data())
+def test_lowercase_slices_are_each_slice_lowered(text, data):
+    cuts = sorted(set(data.draw(st.lists(st.integers(min_value=0, max_value=len(text)), max_size=12))))
+    starts, ends = cuts[:-1], cuts[1:]
+    assert rules.lowercase_slices(text, text.lower(), starts, ends) == [text[s:e].lower() for s, e in zip(starts, ends)]
+
+
+def test_context_words_are_the_lower_attribute():
+    import spacy
+
+    lex = rules.compile_triggers({})
+    for lang in ("en", "de", "el", "tr", "xx"):
+        nlp = spacy.blank(lang)
+        nlp.add_pipe("sentencizer")
+        for text in ("ISIS said 30 fighters were killed in AL-HOL.", "ΟΔΟΣ ΑΣ Σ σ İstanbul ǅ \u212a ſ  two  spaces\n"):
+            doc = nlp(text)
+            assert rules.Context(doc, lex, "isis_actors", "isis_places").words == [t.lower_ for t in doc], lang

@@ -23,14 +23,16 @@ import datetime as dt
 import functools
 import json
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
+import numpy
 import regex
 from spacy.attrs import IDX, LENGTH, LOWER, SENT_START
+from spacy.lang.lex_attrs import lower as spacy_lower
 from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
-from .extensions import doc_text
+from .extensions import doc_attribute, doc_text
 from .gazetteer import spans_with, split_attributes
 from .patterns import rx
 from .times import shift_months
@@ -477,6 +479,32 @@ def lowercase_words(doc: Doc, hashes: List[int]) -> List[str]:
     return words
 
 
+TOKEN_COLUMNS = [IDX, LENGTH, SENT_START]
+GREEK_CAPITAL_SIGMA = "\u03a3"  # the one character str.lower reads in context (final sigma)
+
+
+def lowercase_slices(text: str, lowered: str, starts: List[int], ends: List[int]) -> List[str]:
+    """``[text[s:e].lower() for s, e in zip(starts, ends)]``, given ``lowered``, ``text.lower()``.
+
+    Where lower-casing maps every character of the text to one character (the lengths
+    agree) and no capital sigma (lower-cased by its neighbours) is in it, the slices
+    of ``lowered`` are those."""
+    words: List[str] = []
+    if len(lowered) == len(text) and (text.isascii() or GREEK_CAPITAL_SIGMA not in text):
+        for k in range(len(starts)):
+            words.append(lowered[starts[k] : ends[k]])
+    else:
+        lower = python_lower
+        for k in range(len(starts)):
+            words.append(lower(text[starts[k] : ends[k]]))
+    return words
+
+
+# CPython's str.lower, called through the object protocol: the compiled ``str.lower``
+# lower-cases character by character, and so misses the final sigma ("ΑΣ" -> "ας")
+python_lower: Callable[[str], str] = str.lower
+
+
 def sentence_bounds(doc: Doc, flags: List[int]) -> List[Tuple[int, int]]:
     """(start, end) tokens of each sentence, as ``doc.sents`` gives them, read from the
     SENT_START column (``doc.sents`` builds a Span per sentence): a sentence starts at
@@ -563,16 +591,28 @@ class Context:
         self._possible: Dict[Guarded, bool] = {}  # see may_match
         self._lowered: Optional[str] = None  # the text lower-cased, see may_match
         # token attributes in one C call, not one Token object per token
+        # (viewed as signed: SENT_START's -1 is then a small int, not 2**64 - 1)
         hashes: List[int]
         token_starts: List[int]
         lengths: List[int]
         flags: List[int]
-        hashes, token_starts, lengths, flags = doc.to_array([LOWER, IDX, LENGTH, SENT_START]).T.tolist()
-        self.words = lowercase_words(doc, hashes)
-        self.token_starts = token_starts
         token_ends: List[int] = []
-        for k in range(len(token_starts)):
-            token_ends.append(token_starts[k] + lengths[k])
+        if doc.vocab.lex_attr_getters.get(LOWER) is spacy_lower:
+            # LOWER is str.lower of the token's text (every spaCy language has it so):
+            # the words are sliced from the text lower-cased once, where that is the
+            # same, not looked up hash by hash
+            token_starts, lengths, flags = doc.to_array(TOKEN_COLUMNS).view(numpy.int64).T.tolist()
+            for k in range(len(token_starts)):
+                token_ends.append(token_starts[k] + lengths[k])
+            lowered = text.lower() if text.isascii() else python_lower(text)
+            self._lowered = lowered  # (for may_match too)
+            self.words = lowercase_slices(text, lowered, token_starts, token_ends)
+        else:
+            hashes, token_starts, lengths, flags = doc.to_array([LOWER, IDX, LENGTH, SENT_START]).T.tolist()
+            for k in range(len(token_starts)):
+                token_ends.append(token_starts[k] + lengths[k])
+            self.words = lowercase_words(doc, hashes)
+        self.token_starts = token_starts
         self.token_ends = token_ends
         strings = doc.vocab.strings
         self.places: List[Mention] = [mention(span, strings) for span in spans_with(doc, places_key)]
@@ -590,8 +630,7 @@ class Context:
                 about_isis = True
                 break
         self.about_isis = about_isis or not ISIS_WORDS.isdisjoint(self.words)
-        underscore = doc._  # each ``doc._`` builds an accessor object: build one
-        times: List[dict] = list(underscore.isis_times or [])
+        times: List[dict] = list(doc_attribute(doc, "isis_times") or [])
         self.time_tokens: Set[int] = set()
         for t in times:
             first_token, end_token = self.tokens_of(t["start_char"], t["end_char"])
@@ -618,7 +657,7 @@ class Context:
         for t in times:
             self.sentences[sentence_at(sent_starts, t["start_char"])].times.append(t)
         self.figures: List[Figure] = []
-        for f in underscore.isis_figures or []:
+        for f in doc_attribute(doc, "isis_figures") or []:
             data: dict = f
             num_start: int = data["num_start"]
             figure_end: int = data["end_char"]
@@ -1965,16 +2004,17 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
                    actors_key: str = "isis_actors", places_key: str = "isis_places",
                    actor_names: Optional[Dict[str, str]] = None) -> List[dict]:
     """All claims of a tagged doc as plain dicts in the gold format (plus ``evidence``)."""
-    underscore = doc._
-    if not underscore.isis_figures:
+    if not doc_attribute(doc, "isis_figures"):
         return []
     lex = triggers if isinstance(triggers, Compiled) else compile_triggers(triggers)
     ctx = Context(doc, lex, actors_key, places_key)
     if not ctx.figures:
         return []  # every figure was part of a name
     reference = published
-    if reference is None and underscore.reference_date:
-        reference = dt.date.fromisoformat(underscore.reference_date)
+    if reference is None:
+        reference_date = doc_attribute(doc, "reference_date")
+        if reference_date:
+            reference = dt.date.fromisoformat(reference_date)
     equivalent = known_as(ctx)
     for a in ctx.actors:
         a.label = equivalent.get(a.label, a.label)
