@@ -169,27 +169,39 @@ def has_attribution_cue(text: str, holds_report_verb: bool) -> bool:
     return holds_report_verb
 
 
-def report_verbs_in(text: str) -> "List[regex.Match]":
-    """``list(REPORT_VERBS.finditer(text))``, found without trying the alternation everywhere.
+def report_verbs_in(text: str) -> List[Tuple[int, int]]:
+    """The spans of ``REPORT_VERBS.finditer(text)``, found without trying the alternation
+    everywhere (nor making a match object per verb).
 
     In ASCII text a report verb is a whole word, a maximal run of [A-Za-z0-9_]: with
     every other character made a space (bytes.translate, several times faster than
     str.translate), the verbs present are whole words of the split, found at " verb "."""
     if not text.isascii():
-        return list(REPORT_VERBS.finditer(text))
+        return [m.span() for m in REPORT_VERBS.finditer(text)]
     padded = b" " + text.encode("ascii").translate(ASCII_NON_WORD_TO_SPACE) + b" "
     present = REPORT_VERB_BYTES.intersection(padded.split())
     if not present:
         return []
-    starts = []
+    spans: List[Tuple[int, int]] = []
     for verb in present:
         needle = b" " + verb + b" "
         at = padded.find(needle)
         while at >= 0:
-            starts.append(at)  # the verb's offset in the text (the padding made up for the space)
+            spans.append((at, at + len(verb)))  # the verb's offset in the text (the padding made up for the space)
             at = padded.find(needle, at + len(needle) - 1)
-    starts.sort()
-    return [REPORT_VERBS.match(text, at) for at in starts]
+    spans.sort()
+    return spans
+
+
+def report_verb_at_start(text: str) -> bool:
+    """``REPORT_VERBS.match(text)`` found something: the text's first word (a whole run of
+    word characters) is a report verb."""
+    j = 0
+    while j < len(text) and text[j] in ASCII_WORD_CHARS:
+        j += 1
+    if j < len(text) and not text[j].isascii():
+        return REPORT_VERBS.match(text) is not None  # \b against a non-ASCII character
+    return text[:j] in REPORT_VERB_WORDS
 
 
 ACCORDING_TO_LOWER = regex.compile(r"according\s+to")
@@ -1522,7 +1534,7 @@ def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
     before = ctx.text_of[max(sent.start_char, t["start_char"] - 40) : t["start_char"]]
     after = ctx.text_of[t["end_char"] : t["end_char"] + 14]
     if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and (
-            report_verb_before(before) or REPORT_VERBS.match(after.lstrip())):
+            report_verb_before(before) or report_verb_at_start(after.lstrip())):
         return True
     if sent.index <= 3 or t["start_char"] - sent.start_char < 60:
         dateline = dateline_of(sent)
@@ -1729,9 +1741,9 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
         # ISIS is a source only where a statement is its own ("ISIS said", "according to Amaq")
         actors = [a for a in sent.actors if a.label not in ISIS_NAMES
                   or isis_statement_after(text, a.end_char - base)]
-        for v in verbs:
-            vchar = base + v.start()
-            head = text[: v.start()]
+        for verb_start, verb_end in verbs:
+            vchar = base + verb_start
+            head = text[:verb_start]
             # the subject patterns end at the verb: search only the stretch before it
             near = max(0, len(head) - 160)
             if pronoun_subject(head, near):
@@ -1739,12 +1751,12 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
             # "X said": the actor right before the verb, or in an appositive before it
             # ("Kurilla, commander of CENTCOM, said"); "said X": the one right after
             before = [a for a in actors if a.end_char <= vchar and (
-                vchar - a.end_char <= 25 and "," not in text[a.end_char - base : v.start()]
-                or "," in text[a.end_char - base : v.start()]  # the appositive's comma
-                and appositive(text[a.end_char - base : v.start()]))]
-            after = [a for a in actors if a.start_char >= base + v.end() and a.start_char - (base + v.end()) <= 60]
+                vchar - a.end_char <= 25 and "," not in text[a.end_char - base : verb_start]
+                or "," in text[a.end_char - base : verb_start]  # the appositive's comma
+                and appositive(text[a.end_char - base : verb_start]))]
+            after = [a for a in actors if a.start_char >= base + verb_end and a.start_char - (base + verb_end) <= 60]
             # "..., said Gen. Kurilla, commander of CENTCOM": inversion follows a comma or a quote
-            inverted = v.group(0) in SPEECH_VERBS and head.rstrip(REGEX_WHITESPACE)[-1:] in (",", '"', "”", "’")
+            inverted = text[verb_start:verb_end] in SPEECH_VERBS and head.rstrip(REGEX_WHITESPACE)[-1:] in (",", '"', "”", "’")
             if before:
                 return before[-1].label
             if after and inverted:
