@@ -243,14 +243,54 @@ def words_back(text: str, i: int, count: int, floor: int) -> int:
     return i
 
 
+NAMED_SUBJECT_NOUNS = ("officials", "authorities", "sources", "officers", "commanders", "monitors", "activists",
+                       "media", "police", "ministry", "army", "military", "government", "witnesses", "residents",
+                       "doctors", "medics", "spokesman", "spokeswoman", "spokesperson", "source", "official",
+                       "officer", "commander")  # NAMED_SUBJECT's nouns
+SUBJECT_TAIL_WORDS = ("also", "later", "reportedly", "have", "has", "had", "previously", "earlier")
+
+
+def subject_noun_start(head: str, near: int) -> int:
+    """The first place (not before ``near``) where the noun of a NAMED_SUBJECT match can
+    start, or -1 where no match can end ``head``.
+
+    After its noun a match holds maybe a comma phrase (",[^,]{0,70},"), white space,
+    maybe one of a few words and white space, then the end: so its noun ends where the
+    text without that tail ends, and is one of the nouns."""
+    stripped = head.rstrip(REGEX_WHITESPACE)
+    if len(stripped) == len(head):
+        return -1  # no white space at the end
+    ends = [len(stripped)]
+    for word in SUBJECT_TAIL_WORDS:
+        if stripped.endswith(word):
+            rest = stripped[: len(stripped) - len(word)]
+            before = rest.rstrip(REGEX_WHITESPACE)
+            if len(before) < len(rest):
+                ends.append(len(before))
+    noun_ends: List[int] = []
+    for end in ends:
+        noun_ends.append(end)
+        if end > 0 and head[end - 1] == ",":  # the comma phrase's second comma
+            first = head.rfind(",", 0, end - 1)
+            if first >= 0 and end - 2 - first <= 70:
+                noun_ends.append(first)
+    best = -1
+    for end in noun_ends:
+        for noun in NAMED_SUBJECT_NOUNS:
+            start = end - len(noun)
+            if start >= near and head.startswith(noun, start) and (best < 0 or start < best):
+                best = start
+    return best
+
+
 def named_subject(head: str, near: int) -> "Optional[regex.Match]":
     """``NAMED_SUBJECT``, ``NAMED_BODY`` or ``ACRONYM_SUBJECT`` before a report verb."""
     stretch = head[near:]
-    found = [i for i in (stretch.find(w) for w in SUBJECT_NOUNS) if i >= 0]
-    if found:
+    noun_start = subject_noun_start(head, near)
+    if noun_start >= 0:
         # a NAMED_SUBJECT match starts at most two words before its noun: searching from
         # there finds the same match, without trying every position before
-        m = NAMED_SUBJECT.search(head, words_back(head, near + min(found), 2, near))
+        m = NAMED_SUBJECT.search(head, words_back(head, noun_start, 2, near))
         if m:
             return m
     if any(w in stretch for w in BODY_NOUNS):
