@@ -345,3 +345,17 @@ def test_context_words_are_the_lower_attribute():
         for text in ("ISIS said 30 fighters were killed in AL-HOL.", "ΟΔΟΣ ΑΣ Σ σ İstanbul ǅ \u212a ſ  two  spaces\n"):
             doc = nlp(text)
             assert rules.Context(doc, lex, "isis_actors", "isis_places").words == [t.lower_ for t in doc], lang
+
+
+COMPARISON_PIECES = (
+    "similar very broadly to compared with up from down versus the same number figure level toll tally as than in "
+    "during for 208 casualties in that region . ; U.S. \n x é"
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(texts(COMPARISON_PIECES), around_a_match(rules.COMPARISON_BEFORE_TIME.pattern, ASCII),
+                 st.tuples(texts(COMPARISON_PIECES), around_a_match(rules.COMPARISON_BEFORE_TIME.pattern)).map("".join)))
+def test_comparison_search_after_the_last_stop_is_the_search(text):
+    fast, plain = rules.comparison_before_time(text), rules.COMPARISON_BEFORE_TIME.pattern.search(text)
+    assert (fast and fast.span()) == (plain and plain.span())

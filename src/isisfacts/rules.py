@@ -1617,11 +1617,19 @@ COMPARISON_BEFORE_TIME = Guarded(regex.compile(
     ["similar", "compared", "from", "versus", "same", "than"])
 
 
+def comparison_before_time(text: str) -> "Optional[regex.Match]":
+    """``COMPARISON_BEFORE_TIME.search(text)``: a match holds no "." nor ";", so it is
+    searched for after the last of them only."""
+    if not COMPARISON_BEFORE_TIME.possible(text):
+        return None
+    return COMPARISON_BEFORE_TIME.pattern.search(text, max(text.rfind("."), text.rfind(";")) + 1)
+
+
 def comparison_cue(ctx: Context, sent: Sentence, t: dict) -> Optional[int]:
     """Where the comparison starts that ``t`` belongs to ("... similar to ... in 2020"), if any."""
     at = t["start_char"]
     if at not in ctx.comparison_cues:  # asked once per figure of the sentence: searched once
-        m = COMPARISON_BEFORE_TIME.search(ctx.text_of[sent.start_char : at])
+        m = comparison_before_time(ctx.text_of[sent.start_char : at])
         ctx.comparison_cues[at] = sent.start_char + m.start() if m else None
     return ctx.comparison_cues[at]
 
