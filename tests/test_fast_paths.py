@@ -359,3 +359,11 @@ COMPARISON_PIECES = (
 def test_comparison_search_after_the_last_stop_is_the_search(text):
     fast, plain = rules.comparison_before_time(text), rules.COMPARISON_BEFORE_TIME.pattern.search(text)
     assert (fast and fast.span()) == (plain and plain.span())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(texts("the a an spokesman spokeswoman spokesperson official officer source commander data figures "
+                       "statistics records tally count ministry \n \t x"),
+                 around_a_match(rules.GENERIC_SPEAKER, ASCII)))
+def test_generic_speaker_is_its_pattern(text):
+    assert rules.generic_speaker(text) == (rules.GENERIC_SPEAKER.search(text) is not None)

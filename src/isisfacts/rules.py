@@ -1753,6 +1753,19 @@ def body_spokesman_before(head: str, near: int) -> bool:
 HEADLINE_SOURCE = regex.compile(r":\s*([A-Z][\w-]+)\s*$")
 GENERIC_SPEAKER = regex.compile(r"(?:^|\s)spokes(?:man|woman|person)$|^(?:an?\s+|the\s+)?(?:official|officer|source|commander)$|"
                                 r"(?:data|figures|statistics|records|tally|count)$")
+GENERIC_SPEAKER_ENDINGS = ("spokesman", "spokeswoman", "spokesperson", "official", "officer", "source", "commander",
+                           "data", "figures", "statistics", "records", "tally", "count")
+
+
+def generic_speaker(name: str) -> bool:
+    """``GENERIC_SPEAKER.search(name)`` found something: every match ends the text (or
+    stands before its final newline) with one of the pattern's last words."""
+    text = name[:-1] if name.endswith("\n") else name
+    if not text.endswith(GENERIC_SPEAKER_ENDINGS) and not name.endswith(GENERIC_SPEAKER_ENDINGS):
+        return False
+    return GENERIC_SPEAKER.search(name) is not None
+
+
 LEADING_ARTICLE = regex.compile(r"^(?:the|an?)\s+", regex.IGNORECASE)
 
 
@@ -1933,7 +1946,7 @@ def named_party(name: str) -> Optional[str]:
     name = " ".join(name.split()).strip(" ,.")
     low = name.lower()
     if GENERIC_SOURCES.match(low) or low.startswith(("the report", "the statement", "a statement", "the release")) \
-            or GENERIC_SPEAKER.search(low):
+            or generic_speaker(low):
         return "__previous__"  # the party last named, else the document's main source
     name = LEADING_ARTICLE.sub("", name)  # "a security source" -> "security source"
     if not name:
