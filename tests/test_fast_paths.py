@@ -160,7 +160,8 @@ def test_attribution_scans_agree_with_their_patterns(data, near):
     pattern = data.draw(st.sampled_from(SCANNED))
     text = data.draw(st.one_of(texts(RULE_WORDS), around_a_match(pattern, ASCII)))
     near = min(near, len(text))
-    assert [m.span() for m in rules.report_verbs_in(text)] == [m.span() for m in rules.REPORT_VERBS.finditer(text)]
+    assert rules.report_verbs_in(text) == [m.span() for m in rules.REPORT_VERBS.finditer(text)]
+    assert rules.report_verb_at_start(text[near:]) == (rules.REPORT_VERBS.match(text[near:]) is not None)
     cue = rules.has_attribution_cue(text, bool(rules.report_verbs_in(text)))
     assert cue == (rules.ATTRIBUTION_CUE.search(text) is not None)
     assert rules.pronoun_subject(text, near) == (rules.PRONOUN_SUBJECT.search(text, near) is not None)
@@ -333,3 +334,94 @@ def test_place_matches_in_actors_by_ranges_are_by_tokens(actor_bounds, match_bou
     ranges = places.actor_ranges(doc)
     for start, end in match_bounds:
         assert _overlaps_any(start, end, ranges) == (not in_actors.isdisjoint(range(start, end)))
+
+
+# ---------------------------------------------------------------------------
+# the rule layer's string tests standing for single patterns
+
+DATELINE_PIECES = (
+    "WASHINGTON ERBIL TAMPA NEW YORK A B AB , ,  - -- – — ( ) (Reuters) (AP) Kurdistan Region Fla. Iraq July 21 "
+    "The Security forces said . ' _ x é \u00a0 \x1c \n \t 2023"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(texts(DATELINE_PIECES), st.tuples(st.sampled_from(["", " ", "\n", "ERBIL", "TAMPA, Fla."]),
+                                                  texts(DATELINE_PIECES)).map("".join)))
+def test_dateline_walk_ends_where_the_pattern_ends(text):
+    m = rules.DATELINE.match(text)
+    assert rules.dateline_end(text) == (m.end() if m else -1)
+
+
+SHORT_PIECES = (
+    "- • * – — \u00a0 \x1c \n \t   x X 's ’s ' said announced claimed in a statement calls called says troops forces "
+    "government authorities regime sees seesaw forcesé é _1 , ; : and And their his famil families Family , "
+    "Statement report release data figures showed shows said stated mentioned indicates showing state: ISIS Amaq "
+    "SDF Al-Hol"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts(SHORT_PIECES), st.integers(min_value=0, max_value=30))
+def test_rule_string_tests_answer_as_their_patterns(text, at):
+    at = min(at, len(text))
+    assert rules.is_bullet(text) == (rules.BULLET.match(text) is not None)
+    assert rules.metonym_after(text, at) == (rules.METONYM_AFTER.match(text, at) is not None)
+    assert rules.isis_statement_after(text, at) == (rules.ISIS_STATEMENT_AFTER.match(text, at) is not None)
+    assert rules.appositive(text[:at]) == (rules.APPOSITIVE.fullmatch(text[:at]) is not None)
+    assert rules.appositive(text) == (rules.APPOSITIVE.fullmatch(text) is not None)
+    assert rules.document_says(text) == (rules.DOCUMENT_SAYS.search(text) is not None)
+    assert rules.families_after(text) == (rules.FAMILIES_AFTER.search(text) is not None)
+    stripped = text.strip()
+    if ":" in stripped:
+        fast = rules.HEADLINE_SOURCE.match(stripped, stripped.rfind(":"))
+        plain = rules.HEADLINE_SOURCE.search(stripped)
+        assert (fast and (fast.span(), fast.group(1))) == (plain and (plain.span(), plain.group(1)))
+
+
+# ---------------------------------------------------------------------------
+# the rule layer's words: sliced from the lower-cased text, not looked up by LOWER
+
+WORD_PIECES = "ISIS Said ΑΣ Σ ΟΔΟΣ. İstanbul ǅ ß K ſ \u212a é É Ünal 30 U.S. al-Hol , . ' ’s \n \xa0 x"
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts(WORD_PIECES), st.data())
+def test_lowercase_slices_are_each_slice_lowered(text, data):
+    cuts = sorted(set(data.draw(st.lists(st.integers(min_value=0, max_value=len(text)), max_size=12))))
+    starts, ends = cuts[:-1], cuts[1:]
+    assert rules.lowercase_slices(text, text.lower(), starts, ends) == [text[s:e].lower() for s, e in zip(starts, ends)]
+
+
+def test_context_words_are_the_lower_attribute():
+    import spacy
+
+    lex = rules.compile_triggers({})
+    for lang in ("en", "de", "el", "tr", "xx"):
+        nlp = spacy.blank(lang)
+        nlp.add_pipe("sentencizer")
+        for text in ("ISIS said 30 fighters were killed in AL-HOL.", "ΟΔΟΣ ΑΣ Σ σ İstanbul ǅ \u212a ſ  two  spaces\n"):
+            doc = nlp(text)
+            assert rules.Context(doc, lex, "isis_actors", "isis_places").words == [t.lower_ for t in doc], lang
+
+
+COMPARISON_PIECES = (
+    "similar very broadly to compared with up from down versus the same number figure level toll tally as than in "
+    "during for 208 casualties in that region . ; U.S. \n x é"
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(texts(COMPARISON_PIECES), around_a_match(rules.COMPARISON_BEFORE_TIME.pattern, ASCII),
+                 st.tuples(texts(COMPARISON_PIECES), around_a_match(rules.COMPARISON_BEFORE_TIME.pattern)).map("".join)))
+def test_comparison_search_after_the_last_stop_is_the_search(text):
+    fast, plain = rules.comparison_before_time(text), rules.COMPARISON_BEFORE_TIME.pattern.search(text)
+    assert (fast and fast.span()) == (plain and plain.span())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(texts("the a an spokesman spokeswoman spokesperson official officer source commander data figures "
+                       "statistics records tally count ministry \n \t x"),
+                 around_a_match(rules.GENERIC_SPEAKER, ASCII)))
+def test_generic_speaker_is_its_pattern(text):
+    assert rules.generic_speaker(text) == (rules.GENERIC_SPEAKER.search(text) is not None)

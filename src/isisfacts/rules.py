@@ -23,14 +23,16 @@ import datetime as dt
 import functools
 import json
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
+import numpy
 import regex
 from spacy.attrs import IDX, LENGTH, LOWER, SENT_START
+from spacy.lang.lex_attrs import lower as spacy_lower
 from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
-from .extensions import doc_text
+from .extensions import doc_attribute, doc_text
 from .gazetteer import spans_with, split_attributes
 from .patterns import rx
 from .times import shift_months
@@ -167,27 +169,39 @@ def has_attribution_cue(text: str, holds_report_verb: bool) -> bool:
     return holds_report_verb
 
 
-def report_verbs_in(text: str) -> "List[regex.Match]":
-    """``list(REPORT_VERBS.finditer(text))``, found without trying the alternation everywhere.
+def report_verbs_in(text: str) -> List[Tuple[int, int]]:
+    """The spans of ``REPORT_VERBS.finditer(text)``, found without trying the alternation
+    everywhere (nor making a match object per verb).
 
     In ASCII text a report verb is a whole word, a maximal run of [A-Za-z0-9_]: with
     every other character made a space (bytes.translate, several times faster than
     str.translate), the verbs present are whole words of the split, found at " verb "."""
     if not text.isascii():
-        return list(REPORT_VERBS.finditer(text))
+        return [m.span() for m in REPORT_VERBS.finditer(text)]
     padded = b" " + text.encode("ascii").translate(ASCII_NON_WORD_TO_SPACE) + b" "
     present = REPORT_VERB_BYTES.intersection(padded.split())
     if not present:
         return []
-    starts = []
+    spans: List[Tuple[int, int]] = []
     for verb in present:
         needle = b" " + verb + b" "
         at = padded.find(needle)
         while at >= 0:
-            starts.append(at)  # the verb's offset in the text (the padding made up for the space)
+            spans.append((at, at + len(verb)))  # the verb's offset in the text (the padding made up for the space)
             at = padded.find(needle, at + len(needle) - 1)
-    starts.sort()
-    return [REPORT_VERBS.match(text, at) for at in starts]
+    spans.sort()
+    return spans
+
+
+def report_verb_at_start(text: str) -> bool:
+    """``REPORT_VERBS.match(text)`` found something: the text's first word (a whole run of
+    word characters) is a report verb."""
+    j = 0
+    while j < len(text) and text[j] in ASCII_WORD_CHARS:
+        j += 1
+    if j < len(text) and not text[j].isascii():
+        return REPORT_VERBS.match(text) is not None  # \b against a non-ASCII character
+    return text[:j] in REPORT_VERB_WORDS
 
 
 ACCORDING_TO_LOWER = regex.compile(r"according\s+to")
@@ -211,7 +225,9 @@ def pronoun_subject(head: str, near: int) -> bool:
         words = head[-40:].lower().split()
         if words and not words[-1].endswith(PRONOUN_ENDINGS):
             return False
-    return PRONOUN_SUBJECT.search(head, near) is not None
+    # a match spans at most five chunks of non-space ("but the task force also "):
+    # it starts at or after the sixth chunk from the end
+    return PRONOUN_SUBJECT.search(head, words_back(head, len(head), 6, near)) is not None
 
 
 def words_back(text: str, i: int, count: int, floor: int) -> int:
@@ -227,14 +243,54 @@ def words_back(text: str, i: int, count: int, floor: int) -> int:
     return i
 
 
+NAMED_SUBJECT_NOUNS = ("officials", "authorities", "sources", "officers", "commanders", "monitors", "activists",
+                       "media", "police", "ministry", "army", "military", "government", "witnesses", "residents",
+                       "doctors", "medics", "spokesman", "spokeswoman", "spokesperson", "source", "official",
+                       "officer", "commander")  # NAMED_SUBJECT's nouns
+SUBJECT_TAIL_WORDS = ("also", "later", "reportedly", "have", "has", "had", "previously", "earlier")
+
+
+def subject_noun_start(head: str, near: int) -> int:
+    """The first place (not before ``near``) where the noun of a NAMED_SUBJECT match can
+    start, or -1 where no match can end ``head``.
+
+    After its noun a match holds maybe a comma phrase (",[^,]{0,70},"), white space,
+    maybe one of a few words and white space, then the end: so its noun ends where the
+    text without that tail ends, and is one of the nouns."""
+    stripped = head.rstrip(REGEX_WHITESPACE)
+    if len(stripped) == len(head):
+        return -1  # no white space at the end
+    ends = [len(stripped)]
+    for word in SUBJECT_TAIL_WORDS:
+        if stripped.endswith(word):
+            rest = stripped[: len(stripped) - len(word)]
+            before = rest.rstrip(REGEX_WHITESPACE)
+            if len(before) < len(rest):
+                ends.append(len(before))
+    noun_ends: List[int] = []
+    for end in ends:
+        noun_ends.append(end)
+        if end > 0 and head[end - 1] == ",":  # the comma phrase's second comma
+            first = head.rfind(",", 0, end - 1)
+            if first >= 0 and end - 2 - first <= 70:
+                noun_ends.append(first)
+    best = -1
+    for end in noun_ends:
+        for noun in NAMED_SUBJECT_NOUNS:
+            start = end - len(noun)
+            if start >= near and head.startswith(noun, start) and (best < 0 or start < best):
+                best = start
+    return best
+
+
 def named_subject(head: str, near: int) -> "Optional[regex.Match]":
     """``NAMED_SUBJECT``, ``NAMED_BODY`` or ``ACRONYM_SUBJECT`` before a report verb."""
     stretch = head[near:]
-    found = [i for i in (stretch.find(w) for w in SUBJECT_NOUNS) if i >= 0]
-    if found:
+    noun_start = subject_noun_start(head, near)
+    if noun_start >= 0:
         # a NAMED_SUBJECT match starts at most two words before its noun: searching from
         # there finds the same match, without trying every position before
-        m = NAMED_SUBJECT.search(head, words_back(head, near + min(found), 2, near))
+        m = NAMED_SUBJECT.search(head, words_back(head, noun_start, 2, near))
         if m:
             return m
     if any(w in stretch for w in BODY_NOUNS):
@@ -275,7 +331,11 @@ def leads_to_destination(before: str) -> bool:
         # ("to Raqqa, Deir ez-Zor, "); the second holds one of its verbs
         low = before.lower()
         stripped = low.rstrip()
-        if not (stripped.endswith(",") or len(stripped) < len(low) and stripped.endswith(("to", "towards", "for", "the"))):
+        if not (stripped.endswith(",") or len(stripped) < len(low) and (
+                stripped.endswith(("to", "towards", "for"))
+                # "the" ends a match only after "to", "towards", "for" and white space
+                or stripped.endswith("the") and stripped[-4:-3].isspace()
+                and stripped[:-3].rstrip().endswith(("to", "towards", "for")))):
             for verb in DESTINATION_VERBS:
                 if verb in low:
                     break
@@ -285,6 +345,13 @@ def leads_to_destination(before: str) -> bool:
 
 
 FAMILIES_AFTER = regex.compile(r"^\s*(?:and|,)\s+(?:their\s+|his\s+)?famil", regex.IGNORECASE)
+
+
+def families_after(after: str) -> bool:
+    """``FAMILIES_AFTER.search(after)`` found something; in ASCII text a match holds "famil"."""
+    if after.isascii() and "famil" not in after.lower():
+        return False
+    return FAMILIES_AFTER.search(after) is not None
 TOTAL_REFERENCE = Guarded(regex.compile(r"^\W*(?:the|this)\s+(?:figure|toll|tally|number|total|balance|death\s+toll)\b",
                                         regex.IGNORECASE), ["figure", "toll", "tally", "number", "total", "balance"])
 FOREIGN = frozenset("us u.s. american america coalition foreign international french british german "
@@ -444,7 +511,7 @@ class Sentence:
         self.places: List[Mention] = []
         self.actors: List[Mention] = []
         self.times: List[dict] = []
-        self.dateline: "Optional[regex.Match] | bool" = False  # False: not matched yet (see dateline_of)
+        self.dateline = -2  # the end of its dateline; -1: none, -2: not matched yet (see dateline_of)
 
 
 _WORD_OF_HASH: Dict[int, str] = {}  # the vocab's hash -> string, a word at a time
@@ -462,6 +529,32 @@ def lowercase_words(doc: Doc, hashes: List[int]) -> List[str]:
             word = known[h] = doc.vocab.strings[h]
         words.append(word)
     return words
+
+
+TOKEN_COLUMNS = [IDX, LENGTH, SENT_START]
+GREEK_CAPITAL_SIGMA = "\u03a3"  # the one character str.lower reads in context (final sigma)
+
+
+def lowercase_slices(text: str, lowered: str, starts: List[int], ends: List[int]) -> List[str]:
+    """``[text[s:e].lower() for s, e in zip(starts, ends)]``, given ``lowered``, ``text.lower()``.
+
+    Where lower-casing maps every character of the text to one character (the lengths
+    agree) and no capital sigma (lower-cased by its neighbours) is in it, the slices
+    of ``lowered`` are those."""
+    words: List[str] = []
+    if len(lowered) == len(text) and (text.isascii() or GREEK_CAPITAL_SIGMA not in text):
+        for k in range(len(starts)):
+            words.append(lowered[starts[k] : ends[k]])
+    else:
+        lower = python_lower
+        for k in range(len(starts)):
+            words.append(lower(text[starts[k] : ends[k]]))
+    return words
+
+
+# CPython's str.lower, called through the object protocol: the compiled ``str.lower``
+# lower-cases character by character, and so misses the final sigma ("ΑΣ" -> "ας")
+python_lower: Callable[[str], str] = str.lower
 
 
 def sentence_bounds(doc: Doc, flags: List[int]) -> List[Tuple[int, int]]:
@@ -550,16 +643,28 @@ class Context:
         self._possible: Dict[Guarded, bool] = {}  # see may_match
         self._lowered: Optional[str] = None  # the text lower-cased, see may_match
         # token attributes in one C call, not one Token object per token
+        # (viewed as signed: SENT_START's -1 is then a small int, not 2**64 - 1)
         hashes: List[int]
         token_starts: List[int]
         lengths: List[int]
         flags: List[int]
-        hashes, token_starts, lengths, flags = doc.to_array([LOWER, IDX, LENGTH, SENT_START]).T.tolist()
-        self.words = lowercase_words(doc, hashes)
-        self.token_starts = token_starts
         token_ends: List[int] = []
-        for k in range(len(token_starts)):
-            token_ends.append(token_starts[k] + lengths[k])
+        if doc.vocab.lex_attr_getters.get(LOWER) is spacy_lower:
+            # LOWER is str.lower of the token's text (every spaCy language has it so):
+            # the words are sliced from the text lower-cased once, where that is the
+            # same, not looked up hash by hash
+            token_starts, lengths, flags = doc.to_array(TOKEN_COLUMNS).view(numpy.int64).T.tolist()
+            for k in range(len(token_starts)):
+                token_ends.append(token_starts[k] + lengths[k])
+            lowered = text.lower() if text.isascii() else python_lower(text)
+            self._lowered = lowered  # (for may_match too)
+            self.words = lowercase_slices(text, lowered, token_starts, token_ends)
+        else:
+            hashes, token_starts, lengths, flags = doc.to_array([LOWER, IDX, LENGTH, SENT_START]).T.tolist()
+            for k in range(len(token_starts)):
+                token_ends.append(token_starts[k] + lengths[k])
+            self.words = lowercase_words(doc, hashes)
+        self.token_starts = token_starts
         self.token_ends = token_ends
         strings = doc.vocab.strings
         self.places: List[Mention] = [mention(span, strings) for span in spans_with(doc, places_key)]
@@ -577,8 +682,7 @@ class Context:
                 about_isis = True
                 break
         self.about_isis = about_isis or not ISIS_WORDS.isdisjoint(self.words)
-        underscore = doc._  # each ``doc._`` builds an accessor object: build one
-        times: List[dict] = list(underscore.isis_times or [])
+        times: List[dict] = list(doc_attribute(doc, "isis_times") or [])
         self.time_tokens: Set[int] = set()
         for t in times:
             first_token, end_token = self.tokens_of(t["start_char"], t["end_char"])
@@ -605,7 +709,7 @@ class Context:
         for t in times:
             self.sentences[sentence_at(sent_starts, t["start_char"])].times.append(t)
         self.figures: List[Figure] = []
-        for f in underscore.isis_figures or []:
+        for f in doc_attribute(doc, "isis_figures") or []:
             data: dict = f
             num_start: int = data["num_start"]
             figure_end: int = data["end_char"]
@@ -1010,7 +1114,7 @@ def not_a_count(ctx: Context, sent: Sentence, fig: Figure, noun: str) -> bool:
     if fig.event in ("killed", "injured") and noun in ("person", "camp_person") and MIXED_AFTER.search(after):
         fig.mixed = True  # "625 people, mostly members of the security forces"
         return True
-    if noun in ("isis_member", "security", "leader") and FAMILIES_AFTER.search(after):
+    if noun in ("isis_member", "security", "leader") and families_after(after):
         fig.mixed = True  # "5,000 fighters and their families": not a count of fighters
         return True
     words, events = ctx.words, ctx.lex.event_class
@@ -1114,6 +1218,28 @@ LOCATIVE = regex.compile(r"\b(?:in|inside|across|throughout|within|at|near|aroun
 METONYM_AFTER = regex.compile(
     r"(?:’s|'s)?\s+(?:calls|called|says|said|wants|wanted|insists|insisted|considers|sees|views|plans|"
     r"accuses|accused|announced|denies|denied|troops|forces|government|regime|authorities)\b")
+METONYM_WORDS = frozenset("calls called says said wants wanted insists insisted considers sees views plans "
+                          "accuses accused announced denies denied troops forces government regime authorities".split())
+ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def metonym_after(text: str, at: int) -> bool:
+    """``METONYM_AFTER.match(text, at)`` found something: maybe "'s", white space, then
+    one of its words, whole (none is the start of another)."""
+    n = len(text)
+    i = at + 2 if text.startswith(("’s", "'s"), at) else at
+    if i >= n or text[i] not in REGEX_SPACE_SET:
+        return False
+    while i < n and text[i] in REGEX_SPACE_SET:
+        i += 1
+    j = i
+    while j < n and text[j] in ASCII_WORD_CHARS:
+        j += 1
+    if j < n and not text[j].isascii():
+        return METONYM_AFTER.match(text, at) is not None  # \b against a non-ASCII character
+    return text[i:j] in METONYM_WORDS
+
+
 DATELINE = regex.compile(r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[\w .'-]+){0,3}\s*(?:\([^)]*\))?\s*[-–—]")
 THEATRE = frozenset(["Iraq", "Syria"])
 
@@ -1121,18 +1247,103 @@ THEATRE = frozenset(["Iraq", "Syria"])
 DATELINE_CAPS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ .'-")
 
 
-def dateline_of(sent: Sentence) -> "Optional[regex.Match]":
-    """The sentence's dateline ("WASHINGTON, July 21 (Wire) -"), matched once per sentence."""
-    if sent.dateline is False:
+def dateline_of(sent: Sentence) -> int:
+    """The end of the sentence's dateline ("WASHINGTON, July 21 (Wire) -") in its text,
+    or -1 for none; matched once per sentence."""
+    if sent.dateline == -2:
         # every dateline ends at a dash: most sentences need no match at all
         text = sent.text
-        sent.dateline = None
+        sent.dateline = -1
         if "-" in text or "–" in text or "—" in text:
             # and opens with a capital and two more capitals, dots, spaces...
             opening = text.lstrip(REGEX_WHITESPACE)[:3]
             if len(opening) == 3 and "A" <= opening[0] <= "Z" and opening[1] in DATELINE_CAPS and opening[2] in DATELINE_CAPS:
-                sent.dateline = DATELINE.match(text)
+                sent.dateline = dateline_end(text)
     return sent.dateline
+
+
+# DATELINE's classes in ASCII text: [\w .'-] of its comma groups, and its dashes
+DATELINE_GROUP_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ .'-")
+DASHES = frozenset("-–—")
+
+
+def dateline_end(text: str) -> int:
+    """``DATELINE.match(text).end()``, or -1 where it does not match.
+
+    In a sentence with commas after its dateline ("ERBIL, Kurdistan Region - Security
+    forces ..., officials said") the pattern's greedy comma groups run to the sentence's
+    end and back, at every split of the groups: up to a tenth of a millisecond. In ASCII
+    text the same backtracking is walked here, in the pattern's order, remembering
+    the (position, groups taken) states already known to fail, so each is tried once.
+    """
+    if not text.isascii():
+        m = DATELINE.match(text)
+        return m.end() if m else -1
+    n = len(text)
+    p = 0
+    while p < n and text[p] in REGEX_SPACE_SET:  # ^\s*
+        p += 1
+    if p >= n or not "A" <= text[p] <= "Z":
+        return -1
+    run_end = p + 1
+    while run_end < n and text[run_end] in DATELINE_CAPS:
+        run_end += 1
+    failed: Set[int] = set()
+    e = run_end  # [A-Z .'-]{2,}, greedy: the longest first
+    while e >= p + 3:
+        end = _dateline_groups(text, e, 0, failed)
+        if end >= 0:
+            return end
+        e -= 1
+    return -1
+
+
+def _dateline_groups(text: str, i: int, taken: int, failed: Set[int]) -> int:
+    r"""The end of DATELINE's match from ``(?:,\s*[\w .'-]+){0,3}`` at ``i``, with
+    ``taken`` groups already matched, or -1; ``failed`` holds the states known to fail."""
+    key = i * 4 + taken
+    if key in failed:
+        return -1
+    n = len(text)
+    if taken < 3 and i < n and text[i] == ",":  # one more group first (greedy)
+        spaces_end = i + 1
+        while spaces_end < n and text[spaces_end] in REGEX_SPACE_SET:
+            spaces_end += 1
+        word_start = spaces_end
+        while word_start > i:  # \s*, greedy: the most white space first
+            word_end = word_start
+            while word_end < n and text[word_end] in DATELINE_GROUP_CHARS:
+                word_end += 1
+            e = word_end
+            while e > word_start:  # [\w .'-]+, greedy
+                end = _dateline_groups(text, e, taken + 1, failed)
+                if end >= 0:
+                    return end
+                e -= 1
+            word_start -= 1
+    end = _dateline_tail(text, i)
+    if end < 0:
+        failed.add(key)
+    return end
+
+
+def _dateline_tail(text: str, i: int) -> int:
+    r"""The end of ``\s*(?:\([^)]*\))?\s*[-–—]`` matched at ``i``, or -1."""
+    n = len(text)
+    r = i
+    while r < n and text[r] in REGEX_SPACE_SET:
+        r += 1
+    if r < n and text[r] == "(":
+        close = text.find(")", r + 1)  # [^)]* stops at the first ")"
+        if close >= 0:
+            q = close + 1
+            while q < n and text[q] in REGEX_SPACE_SET:
+                q += 1
+            if q < n and text[q] in DASHES:
+                return q + 1
+    if r < n and text[r] in DASHES:
+        return r + 1
+    return -1
 
 
 def usable_places(ctx: Context, sent: Sentence) -> List[Mention]:
@@ -1142,7 +1353,7 @@ def usable_places(ctx: Context, sent: Sentence) -> List[Mention]:
         return []
     text = ctx.text_of
     dateline = dateline_of(sent)
-    dateline_end = sent.start_char + dateline.end() if dateline else -1
+    dateline_end = sent.start_char + dateline if dateline >= 0 else -1
     out = []
     for m in sent.places:
         if m.start_char < dateline_end:
@@ -1158,7 +1369,7 @@ def usable_places(ctx: Context, sent: Sentence) -> List[Mention]:
             continue  # "U.S. and partner forces": an abbreviation names a place only right after "in the"
         if text[m.end_char : m.end_char + 1] == "-" and text[m.end_char + 1 : m.end_char + 2].isalpha():
             continue  # "Iran-backed", "US-led": a modifier, not a place
-        if m.kind in ("country", "province", "city") and METONYM_AFTER.match(text, m.end_char):
+        if m.kind in ("country", "province", "city") and metonym_after(text, m.end_char):
             continue  # "a program Baghdad calls essential", "Damascus troops": the government
         out.append(m)
     return out
@@ -1363,11 +1574,11 @@ def time_is_report_date(ctx: Context, t: dict, sent: Sentence) -> bool:
     before = ctx.text_of[max(sent.start_char, t["start_char"] - 40) : t["start_char"]]
     after = ctx.text_of[t["end_char"] : t["end_char"] + 14]
     if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and (
-            report_verb_before(before) or REPORT_VERBS.match(after.lstrip())):
+            report_verb_before(before) or report_verb_at_start(after.lstrip())):
         return True
     if sent.index <= 3 or t["start_char"] - sent.start_char < 60:
         dateline = dateline_of(sent)
-        if dateline and t["start_char"] < sent.start_char + dateline.end():
+        if dateline >= 0 and t["start_char"] < sent.start_char + dateline:
             return True  # "WASHINGTON, July 21 (Wire) -": the day of the story
     if t["kind"] in ("weekday", "relative", "date", "iso", "numeric") and RELEASED_BEFORE.search(before):
         return True
@@ -1406,11 +1617,19 @@ COMPARISON_BEFORE_TIME = Guarded(regex.compile(
     ["similar", "compared", "from", "versus", "same", "than"])
 
 
+def comparison_before_time(text: str) -> "Optional[regex.Match]":
+    """``COMPARISON_BEFORE_TIME.search(text)``: a match holds no "." nor ";", so it is
+    searched for after the last of them only."""
+    if not COMPARISON_BEFORE_TIME.possible(text):
+        return None
+    return COMPARISON_BEFORE_TIME.pattern.search(text, max(text.rfind("."), text.rfind(";")) + 1)
+
+
 def comparison_cue(ctx: Context, sent: Sentence, t: dict) -> Optional[int]:
     """Where the comparison starts that ``t`` belongs to ("... similar to ... in 2020"), if any."""
     at = t["start_char"]
     if at not in ctx.comparison_cues:  # asked once per figure of the sentence: searched once
-        m = COMPARISON_BEFORE_TIME.search(ctx.text_of[sent.start_char : at])
+        m = comparison_before_time(ctx.text_of[sent.start_char : at])
         ctx.comparison_cues[at] = sent.start_char + m.start() if m else None
     return ctx.comparison_cues[at]
 
@@ -1503,6 +1722,20 @@ IN_THE_BEFORE = regex.compile(r"\b(?:in|from|to)\s+(?:the|a|an)\s+$")
 IN_THE = regex.compile(r"\b(?:in|from)\s+(?:the|a|an|its)\s+")
 ISIS_STATEMENT_AFTER = regex.compile(r"\s*(?:said|announced|claimed\s+in\s+a\s+statement)")
 APPOSITIVE = regex.compile(r"[^,]{0,40},\s*")
+
+
+def isis_statement_after(text: str, at: int) -> bool:
+    """``ISIS_STATEMENT_AFTER.match(text, at)`` found something: white space, then its words."""
+    i = at
+    while i < len(text) and text[i] in REGEX_SPACE_SET:
+        i += 1
+    return text.startswith(("said", "announced", "claimed"), i) and ISIS_STATEMENT_AFTER.match(text, at) is not None
+
+
+def appositive(gap: str) -> bool:
+    """``APPOSITIVE.fullmatch(gap)``: at most 40 characters, a comma (the first), white space."""
+    comma = gap.find(",")
+    return 0 <= comma <= 40 and not gap[comma + 1 :].lstrip(REGEX_WHITESPACE)
 BODY_SPOKESMAN_BEFORE = regex.compile(r"\b(?:ministry|command|agency|office|spokes\w+)\s+(?:[A-Z][\w’'-]*\s+){0,3}$")
 BODY_SPOKESMAN_WORDS = ("ministry", "command", "agency", "office", "spokes")  # its literals (case-sensitive)
 
@@ -1520,6 +1753,19 @@ def body_spokesman_before(head: str, near: int) -> bool:
 HEADLINE_SOURCE = regex.compile(r":\s*([A-Z][\w-]+)\s*$")
 GENERIC_SPEAKER = regex.compile(r"(?:^|\s)spokes(?:man|woman|person)$|^(?:an?\s+|the\s+)?(?:official|officer|source|commander)$|"
                                 r"(?:data|figures|statistics|records|tally|count)$")
+GENERIC_SPEAKER_ENDINGS = ("spokesman", "spokeswoman", "spokesperson", "official", "officer", "source", "commander",
+                           "data", "figures", "statistics", "records", "tally", "count")
+
+
+def generic_speaker(name: str) -> bool:
+    """``GENERIC_SPEAKER.search(name)`` found something: every match ends the text (or
+    stands before its final newline) with one of the pattern's last words."""
+    text = name[:-1] if name.endswith("\n") else name
+    if not text.endswith(GENERIC_SPEAKER_ENDINGS) and not name.endswith(GENERIC_SPEAKER_ENDINGS):
+        return False
+    return GENERIC_SPEAKER.search(name) is not None
+
+
 LEADING_ARTICLE = regex.compile(r"^(?:the|an?)\s+", regex.IGNORECASE)
 
 
@@ -1555,10 +1801,10 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
     if verbs:
         # ISIS is a source only where a statement is its own ("ISIS said", "according to Amaq")
         actors = [a for a in sent.actors if a.label not in ISIS_NAMES
-                  or ISIS_STATEMENT_AFTER.match(text, a.end_char - base)]
-        for v in verbs:
-            vchar = base + v.start()
-            head = text[: v.start()]
+                  or isis_statement_after(text, a.end_char - base)]
+        for verb_start, verb_end in verbs:
+            vchar = base + verb_start
+            head = text[:verb_start]
             # the subject patterns end at the verb: search only the stretch before it
             near = max(0, len(head) - 160)
             if pronoun_subject(head, near):
@@ -1566,12 +1812,12 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
             # "X said": the actor right before the verb, or in an appositive before it
             # ("Kurilla, commander of CENTCOM, said"); "said X": the one right after
             before = [a for a in actors if a.end_char <= vchar and (
-                vchar - a.end_char <= 25 and "," not in text[a.end_char - base : v.start()]
-                or "," in text[a.end_char - base : v.start()]  # the appositive's comma
-                and APPOSITIVE.fullmatch(text[a.end_char - base : v.start()]))]
-            after = [a for a in actors if a.start_char >= base + v.end() and a.start_char - (base + v.end()) <= 60]
+                vchar - a.end_char <= 25 and "," not in text[a.end_char - base : verb_start]
+                or "," in text[a.end_char - base : verb_start]  # the appositive's comma
+                and appositive(text[a.end_char - base : verb_start]))]
+            after = [a for a in actors if a.start_char >= base + verb_end and a.start_char - (base + verb_end) <= 60]
             # "..., said Gen. Kurilla, commander of CENTCOM": inversion follows a comma or a quote
-            inverted = v.group(0) in SPEECH_VERBS and head.rstrip(REGEX_WHITESPACE)[-1:] in (",", '"', "”", "’")
+            inverted = text[verb_start:verb_end] in SPEECH_VERBS and head.rstrip(REGEX_WHITESPACE)[-1:] in (",", '"', "”", "’")
             if before:
                 return before[-1].label
             if after and inverted:
@@ -1581,9 +1827,11 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
                 return named_party(subject.group(1))
             if body_spokesman_before(head, near):
                 return "__previous__"  # "ministry spokesman Karwan Hassan told Rudaw"
-    if DOCUMENT_SAYS.search(text):
+    if document_says(text):
         return "__previous__"
-    headline = HEADLINE_SOURCE.search(text.strip()) if ":" in text else None
+    # the match's colon is the last one (none of the characters after it is one)
+    stripped = text.strip()
+    headline = HEADLINE_SOURCE.match(stripped, stripped.rfind(":")) if ":" in stripped else None
     if headline:
         for a in sent.actors:
             if a.label == headline.group(1) or ctx.text_of[a.start_char : a.end_char] == headline.group(1):
@@ -1596,6 +1844,21 @@ def attribution_in(ctx: Context, sent: Sentence) -> Optional[str]:
 DOCUMENT_SAYS = Guarded(regex.compile(r"(?:statement|report|release|data|figures)\s+(?:\w+\s+){0,2}"
                                       r"(?:showed|shows|said|says|states|stated|mentioned|indicates)", regex.IGNORECASE),
                         ["statement", "report", "release", "data", "figures"])
+DOCUMENT_SAYS_VERBS = ("show", "said", "says", "state", "mentioned", "indicates")  # in each of its verbs
+
+
+def document_says(text: str) -> bool:
+    """``DOCUMENT_SAYS.search(text)`` found something; a match holds one of its verbs."""
+    if text.isascii():
+        low = text.lower()
+        for verb in DOCUMENT_SAYS_VERBS:
+            if verb in low:
+                break
+        else:
+            return False
+    return DOCUMENT_SAYS.search(text) is not None
+
+
 KNOWN_AS = Guarded(regex.compile(r"\b(?:(?:formally|officially|also|better|formerly)\s+known\s+as|"
                                  r"known\s+(?:formally|officially)\s+as)\b", regex.IGNORECASE), ["known"])
 
@@ -1683,7 +1946,7 @@ def named_party(name: str) -> Optional[str]:
     name = " ".join(name.split()).strip(" ,.")
     low = name.lower()
     if GENERIC_SOURCES.match(low) or low.startswith(("the report", "the statement", "a statement", "the release")) \
-            or GENERIC_SPEAKER.search(low):
+            or generic_speaker(low):
         return "__previous__"  # the party last named, else the document's main source
     name = LEADING_ARTICLE.sub("", name)  # "a security source" -> "security source"
     if not name:
@@ -1752,6 +2015,16 @@ def introduces_list(text: str) -> bool:
 
 
 BULLET = regex.compile(r"^\s*[-•*–—]\s+")
+BULLETS = frozenset("-•*–—")
+
+
+def is_bullet(text: str) -> bool:
+    """``BULLET.match(text)`` found something: white space, a bullet, white space."""
+    i = 0
+    n = len(text)
+    while i < n and text[i] in REGEX_SPACE_SET:
+        i += 1
+    return i + 1 < n and text[i] in BULLETS and text[i + 1] in REGEX_SPACE_SET
 
 
 def break_down_total(ctx: Context, sent: Sentence, previous: Sentence,
@@ -1804,16 +2077,17 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
                    actors_key: str = "isis_actors", places_key: str = "isis_places",
                    actor_names: Optional[Dict[str, str]] = None) -> List[dict]:
     """All claims of a tagged doc as plain dicts in the gold format (plus ``evidence``)."""
-    underscore = doc._
-    if not underscore.isis_figures:
+    if not doc_attribute(doc, "isis_figures"):
         return []
     lex = triggers if isinstance(triggers, Compiled) else compile_triggers(triggers)
     ctx = Context(doc, lex, actors_key, places_key)
     if not ctx.figures:
         return []  # every figure was part of a name
     reference = published
-    if reference is None and underscore.reference_date:
-        reference = dt.date.fromisoformat(underscore.reference_date)
+    if reference is None:
+        reference_date = doc_attribute(doc, "reference_date")
+        if reference_date:
+            reference = dt.date.fromisoformat(reference_date)
     equivalent = known_as(ctx)
     for a in ctx.actors:
         a.label = equivalent.get(a.label, a.label)
@@ -1848,10 +2122,10 @@ def resolve_claims(doc: Doc, triggers: "dict | Compiled", published: Optional[dt
             classify(ctx, sent, prev_person)
             if previous_sentence is not None and TOTAL_REFERENCE.search(sentence_text):
                 claims = break_down_total(ctx, sent, previous_sentence, claims)
-            elif BULLET.match(sentence_text) and total_sentence is not None:
+            elif is_bullet(sentence_text) and total_sentence is not None:
                 # "... has risen to 174. They are distributed as follows: - 112 soldiers - 28 civilians"
                 claims = break_down_total(ctx, sent, total_sentence, claims, single=True)
-            if not BULLET.match(sentence_text):
+            if not is_bullet(sentence_text):
                 total_sentence = sent
         # sources: sentence attribution, else the running one while the chain holds
         if attributed:
