@@ -50,6 +50,18 @@ def test_doctests_of_the_compiled_modules_pass_from_source():
     assert " passed" in done.stdout
 
 
+# Letters whose case-mapping is odd. Compiled, ``str.lower`` is mypyc's own, which (on
+# Python 3.11) lower-cases a final capital sigma to "σ" where CPython gives "ς": the
+# outputs must not depend on it.
+ODD_LETTER_TEXTS = [
+    "ΑΣ said 30 ISIS fighters were killed in ΣΥΡΙΑ in March 2024, CENTCOM SAID.",
+    "In İraq, 137 joint operatİons led to the killing of 30 ISIS operatives, CENTCOM ΣAID.",
+    "THE SDF ΣAID 12 ISIS MEMBERS WERE ARRESTED IN HASAKAH ON MONDAY.",
+    "According to the ΚΕΝΤΡΟΣ, 25 ISIS suspects were detained since January, the ΑΡΜΥ ΣAID.",
+    "ǅ said 15 ISIS fighters were killed. The \u212a said 20 more were detained in Raqqa in thouſands.",
+]
+
+
 @pytest.mark.skipif(not IS_COMPILED, reason="the package was built pure Python")
 def test_compiled_modules_give_what_their_sources_give():
     corpus = sorted((ROOT / "corpora").rglob("*.jsonl"))
@@ -63,6 +75,8 @@ for path in {[str(p) for p in corpus]!r}:
             r = json.loads(line)
             for published in (r.get("published"), None):
                 out.append([c.to_dict() for c in isisfacts.extract(r["text"], published=published)])
+for text in {ODD_LETTER_TEXTS!r}:
+    out.append([c.to_dict() for c in isisfacts.extract(text, published="2024-07-17")])
 print(json.dumps(out))
 """
     pure = json.loads(run_pure(code))
@@ -110,3 +124,17 @@ def test_the_build_hook_compiles_what_the_fall_back_knows():
     built = next(ast.literal_eval(node.value) for node in tree.body
                  if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "COMPILED")
     assert tuple(built) == compiled.COMPILED
+
+
+def test_the_pipeline_and_each_component_survive_pickling():
+    # Compiled classes are not rebuilt by pickle's default way; a pipeline that cannot be
+    # pickled breaks spaCy's n_process under the spawn start method (macOS, Windows) and
+    # Dask's client.run(isisfacts.load).
+    import pickle
+
+    nlp = isisfacts.load()
+    for name, component in nlp.pipeline:
+        assert type(pickle.loads(pickle.dumps(component))) is type(component), name
+    copy = pickle.loads(pickle.dumps(nlp))
+    text = "In Iraq, 137 joint operations led to the killing of 30 ISIS operatives, CENTCOM said on Monday."
+    assert copy(text)._.claim_dicts == nlp(text)._.claim_dicts != []

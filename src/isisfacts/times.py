@@ -701,6 +701,12 @@ class TimeTagger(Component):
         self.name = name
         self.spans_key = spans_key
 
+    def __reduce__(self) -> Tuple[type, Tuple[None, str, str]]:
+        # compiled (hatch_build.py), the class cannot be rebuilt by pickle's default way
+        # (a bare __new__): pickling a pipeline would fail (spaCy's n_process under
+        # spawn, Dask's client.run(isisfacts.load)); the tagger keeps only these two
+        return (type(self), (None, self.name, self.spans_key))
+
     def __call__(self, doc: Doc) -> Doc:
         published = doc_published(doc)
         text = doc_text(doc)
