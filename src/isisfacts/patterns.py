@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 import string
@@ -294,61 +293,6 @@ class BranchDispatch:
         return None
 
 
-def anchored_matches_at(
-    text: str,
-    pattern,
-    anchor_starts: Sequence[int],
-    starter_starts: Sequence[int],
-    starters: FrozenSet[str],
-    reach: int = 64,
-) -> Iterator["regex.Match"]:
-    """What ``anchored_matches(text, pattern, anchors, starters, reach)`` yields, from offsets
-    the caller found in one pass over the text instead of one small scan per anchor.
-
-    ``anchor_starts``: where ``anchors.finditer(text)`` matches start, in order.
-    ``starter_starts``: in order, where the words (``\\w`` runs) whose lowercase is in
-    ``starters`` start. A word that runs into the anchor ("since2019") counts, as in
-    ``anchored_matches``, by its part before the anchor; this is checked here.
-    ``pattern`` needs only a ``match(text, pos)`` method; each place is tried once.
-
-    >>> figure = regex.compile(r"(?:more than )?\\d+")
-    >>> [m.group(0) for m in anchored_matches_at("killed more than 40 and 7", figure, [17, 24], [7],
-    ...                                          frozenset(["more"]))]
-    ['more than 40', '7']
-    """
-    tried: Dict[int, Optional["regex.Match"]] = {}
-    untried = object()
-    match, bisect_left = pattern.match, bisect.bisect_left
-    last_end = 0
-    for at in anchor_starts:
-        if at < last_end:
-            continue
-        window = max(last_end, at - reach)
-        starts = list(starter_starts[bisect_left(starter_starts, window) : bisect_left(starter_starts, at)])
-        if at > window:
-            if is_word_char(text[at - 1]):
-                # the anchor is inside a word ("since2019"): its start counts if the part before is a starter
-                word_start, longest = at - 1, max(map(len, starters))
-                while word_start > window and at - word_start <= longest and is_word_char(text[word_start - 1]):
-                    word_start -= 1
-                if (word_start == 0 or not is_word_char(text[word_start - 1])) and text[word_start:at].lower() in starters:
-                    starts.append(word_start)
-            head = at  # the start of the anchor's own word ("Q1", "H2")
-            while head > window and text[head - 1].isalnum():
-                head -= 1
-            if head < at:
-                starts.append(head)
-        starts.append(at)
-        for start in starts:
-            m = tried.get(start, untried)
-            if m is untried:
-                m = tried[start] = match(text, start)
-            if m is not None and m.end() > at:
-                yield m
-                last_end = m.end()
-                break
-
-
 def anchored_dispatch_matches(
     text: str,
     dispatch: BranchDispatch,
@@ -357,8 +301,15 @@ def anchored_dispatch_matches(
     starters: FrozenSet[str],
     reach: int,
 ) -> List[Any]:
-    """``list(anchored_matches_at(text, dispatch, anchor_starts, starter_starts, starters, reach))``,
-    cheaper compiled: a list, not a generator, and ``dispatch.match`` called natively.
+    """What ``anchored_matches(text, dispatch, anchors, starters, reach)`` yields, as a list,
+    from offsets the caller found in one pass over the text instead of one small scan per
+    anchor (compiled, a list and native calls to ``dispatch.match`` beat a generator).
+
+    ``anchor_starts``: where ``anchors.finditer(text)`` matches start, in order.
+    ``starter_starts``: in order, where the words (``\\w`` runs) whose lowercase is in
+    ``starters`` start. A word that runs into the anchor ("since2019") counts, as in
+    ``anchored_matches``, by its part before the anchor; this is checked here. Each
+    place is tried once.
 
     >>> d = BranchDispatch([("n", r"(?:more than )?\\d+")])
     >>> [m.group(0) for m in anchored_dispatch_matches("killed more than 40 and 7", d, [17, 24], [7],
