@@ -601,6 +601,13 @@ def mention(span: Span, strings: "StringStore") -> Mention:
 # bisect.bisect_right and bisect.bisect_left over lists of ints, written out: compiled, they
 # index the list natively instead of calling into the bisect module through the object protocol.
 
+def token_ends_of(token_starts: List[int], lengths: List[int]) -> List[int]:
+    ends: List[int] = []
+    for k in range(len(token_starts)):
+        ends.append(token_starts[k] + lengths[k])
+    return ends
+
+
 def bisect_right(values: List[int], x: int) -> int:
     """``bisect.bisect_right(values, x)``."""
     lo, hi = 0, len(values)
@@ -648,21 +655,19 @@ class Context:
         token_starts: List[int]
         lengths: List[int]
         flags: List[int]
-        token_ends: List[int] = []
+        token_ends: List[int]
         if doc.vocab.lex_attr_getters.get(LOWER) is spacy_lower:
             # LOWER is str.lower of the token's text (every spaCy language has it so):
             # the words are sliced from the text lower-cased once, where that is the
             # same, not looked up hash by hash
             token_starts, lengths, flags = doc.to_array(TOKEN_COLUMNS).view(numpy.int64).T.tolist()
-            for k in range(len(token_starts)):
-                token_ends.append(token_starts[k] + lengths[k])
+            token_ends = token_ends_of(token_starts, lengths)
             lowered = text.lower() if text.isascii() else python_lower(text)
             self._lowered = lowered  # (for may_match too)
             self.words = lowercase_slices(text, lowered, token_starts, token_ends)
         else:
             hashes, token_starts, lengths, flags = doc.to_array([LOWER, IDX, LENGTH, SENT_START]).T.tolist()
-            for k in range(len(token_starts)):
-                token_ends.append(token_starts[k] + lengths[k])
+            token_ends = token_ends_of(token_starts, lengths)
             self.words = lowercase_words(doc, hashes)
         self.token_starts = token_starts
         self.token_ends = token_ends
